@@ -1,0 +1,127 @@
+"""Charts: one Altair theme, the book's chart functions, and figure export.
+
+Charts are shown with :func:`show_figure`, which writes PNG, SVG and CSV files
+next to the chapter and emits HTML that the book's own copy of Vega draws
+(no network). The provenance line under each figure names the data file and its
+hash, the sources with their locators, and the parameters of the run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+from IPython.display import HTML, Markdown, display
+
+# Colours that stay distinct in grayscale (dark, mid, light).
+PALETTE = ["#1b4f72", "#e67e22", "#7fb3d5", "#6e2c00", "#b3b6b7"]
+FIGURE_DIR = Path("figures")
+
+
+def theme() -> dict:
+    """The book's chart theme as a Vega-Lite config."""
+    return {
+        "config": {
+            "font": "sans-serif",
+            "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 300},
+            "range": {"category": PALETTE},
+            "mark": {"color": PALETTE[0]},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": False},
+            "title": {"fontSize": 14, "anchor": "start"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12},
+        }
+    }
+
+
+alt.theme.register("microwork", enable=True)(theme)
+
+
+def horizontal_bars(
+    frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
+    highlight: str | None = None, sort_by_value: bool = True,
+) -> alt.Chart:
+    """Horizontal bars with value labels, one bar per row of ``frame``.
+
+    ``highlight`` names a boolean column: its True rows are drawn in the accent colour.
+    """
+    sort = "-x" if sort_by_value else None
+    colour = (
+        alt.Color(f"{highlight}:N", scale=alt.Scale(domain=[False, True], range=[PALETTE[2], PALETTE[0]]), legend=None)
+        if highlight else alt.value(PALETTE[0])
+    )
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{category}:N", sort=sort, title=None),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=",.0f")),
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.0f")],
+    )
+    bars = base.mark_bar().encode(color=colour)
+    labels = base.mark_text(align="left", dx=4, color="#222").encode(text=alt.Text(f"{value}:Q", format=",.0f"))
+    return (bars + labels).properties(title=title, width=520)
+
+
+def spec_of(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite specification, with its data inline."""
+    return chart.to_dict()
+
+
+def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path = FIGURE_DIR) -> dict[str, Path]:
+    """Write ``name``.png, .svg and .csv (the figure's data) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = spec_of(chart)
+    paths = {kind: folder / f"{name}.{kind}" for kind in ("png", "svg", "csv")}
+    paths["png"].write_bytes(vlc.vegalite_to_png(spec, scale=2))
+    paths["svg"].write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+    data.to_csv(paths["csv"], index=False)
+    return paths
+
+
+def chart_html(spec: dict, name: str, description: str) -> str:
+    """HTML that the book's ``microwork-charts.js`` turns into an interactive chart."""
+    payload = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
+    return (
+        f'<div class="mw-vega" id="chart-{name}" data-spec="spec-{name}" role="img" '
+        f'aria-label="{html.escape(description)}"></div>\n'
+        f'<script type="application/json" id="spec-{name}">{payload}</script>'
+    )
+
+
+def provenance(
+    data: pd.DataFrame | list[pd.DataFrame], sources: Mapping[str, str], parameters: Mapping[str, object] | None = None
+) -> str:
+    """One line saying where a figure comes from: data files and hashes, sources and locators, parameters."""
+    tables = data if isinstance(data, list) else [data]
+    files = " · ".join(f"`{t.attrs['path']}` (SHA-256 `{t.attrs['sha256'][:12]}`)" for t in tables if "path" in t.attrs)
+    cited = "; ".join(f"{{cite:t}}`{key}`, {locator}" for key, locator in sources.items())
+    line = f"**Provenance.** Data: {files or 'computed in this chapter'}. Sources: {cited}."
+    if parameters:
+        line += " Parameters: " + ", ".join(f"`{k} = {v}`" for k, v in parameters.items()) + "."
+    return line
+
+
+def show_figure(
+    chart: alt.TopLevelMixin,
+    name: str,
+    data: pd.DataFrame,
+    description: str,
+    sources: Mapping[str, str],
+    inputs: pd.DataFrame | list[pd.DataFrame] | None = None,
+    parameters: Mapping[str, object] | None = None,
+) -> None:
+    """Display a chart for the book, with its text alternative, downloads and provenance.
+
+    ``data`` is what the chart plots (exported as CSV); ``inputs`` are the data
+    package tables it was computed from (named, with their hashes, in the provenance).
+    """
+    paths = export(chart, data, name)
+    display(HTML(chart_html(spec_of(chart), name, description)))
+    downloads = " · ".join(f"{{download}}`{kind.upper()} <{path.as_posix()}>`" for kind, path in paths.items())
+    display(Markdown(
+        f"*{description}*\n\n"
+        f"Download: {downloads}\n\n"
+        f"{provenance(inputs if inputs is not None else data, sources, parameters)}"
+    ))

@@ -1,0 +1,83 @@
+"""The arithmetic of the size estimate: pure functions on published inputs.
+
+Nothing here reads files; chapters pass the tables loaded by :mod:`microwork.data`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+
+def raw_total(registrations: Iterable[int]) -> int:
+    """Add up the French registrations of several platforms (accounts, not people)."""
+    return int(sum(int(r) for r in registrations))
+
+
+def people_from_accounts(accounts: float, accounts_per_person: float) -> float:
+    """Correct a count of accounts for multihoming: people = accounts / accounts per person.
+
+    ``accounts_per_person`` is the average number of platform accounts held by
+    one person (1.0 means nobody is registered twice).
+    """
+    if accounts_per_person < 1.0:
+        raise ValueError(f"accounts_per_person must be at least 1.0, got {accounts_per_person}")
+    return accounts / accounts_per_person
+
+
+def implied_accounts_per_person(accounts: float, people: float) -> float:
+    """The multihoming coefficient that turns ``accounts`` into ``people`` by one division."""
+    if people <= 0:
+        raise ValueError("people must be positive")
+    return accounts / people
+
+
+def people_with_exempt_platforms(
+    registrations: Mapping[str, int], accounts_per_person: float, exempt: Iterable[str]
+) -> float:
+    """Correct every platform for multihoming except the ``exempt`` ones, then add up.
+
+    One reading of how a published total could differ from a single division:
+    some platforms' figures may already count people rather than accounts.
+    """
+    exempt = set(exempt)
+    unknown = exempt - set(registrations)
+    if unknown:
+        raise KeyError(f"unknown platform(s): {', '.join(sorted(unknown))}")
+    corrected = sum(v for k, v in registrations.items() if k not in exempt)
+    kept = sum(v for k, v in registrations.items() if k in exempt)
+    return people_from_accounts(corrected, accounts_per_person) + kept
+
+
+def ratios_between_tiers(tiers: Mapping[str, float]) -> dict[str, float]:
+    """Each tier as a share of each larger tier, e.g. ``very_active/casual``.
+
+    ``tiers`` must be ordered from the most active (smallest) to the least active.
+    """
+    names = list(tiers)
+    return {
+        f"{small}/{large}": tiers[small] / tiers[large]
+        for i, small in enumerate(names)
+        for large in names[i + 1:]
+    }
+
+
+def round_to(value: float, step: float, how: str = "nearest") -> float:
+    """Round ``value`` to a multiple of ``step``: ``nearest``, ``down`` or ``up``."""
+    if how == "nearest":
+        return math.floor(value / step + 0.5) * step
+    if how == "down":
+        return math.floor(value / step) * step
+    if how == "up":
+        return math.ceil(value / step) * step
+    raise ValueError(f"how must be nearest, down or up, not {how!r}")
+
+
+def describe_rounding(exact: float, rounded: float) -> str:
+    """Say which rounding of ``exact`` gives ``rounded``: nearest, down or up, and to which step."""
+    labels = {"nearest": "to the nearest", "down": "down to a multiple of", "up": "up to a multiple of"}
+    for step in (1_000, 5_000, 10_000, 50_000, 100_000):
+        for how in ("nearest", "down", "up"):
+            if round_to(exact, step, how) == rounded:
+                return f"rounded {labels[how]} {step:,}"
+    return "not a simple rounding"

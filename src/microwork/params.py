@@ -1,0 +1,166 @@
+"""Chapter parameters: read them from the notebook, check overrides before running.
+
+A chapter's parameters live in its cell tagged ``parameters``, one per line::
+
+    accounts_per_person: float = 1.27  # [1.0, 5.0] average accounts per person
+
+The comment starts with the allowed range ``[low, high]`` (or the allowed values
+``{a, b}``), then a one-line meaning. The notebook is the single source of truth:
+``microwork params`` prints it and :func:`check` enforces it, both before a
+kernel starts (CLI) and inside the notebook (plain papermill).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .paths import chapters_dir
+
+TYPES = {"float": float, "int": int, "str": str, "bool": bool}
+LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)\s*=\s*(?P<default>[^#]+?)\s*#\s*(?P<help>.*)$")
+RANGE = re.compile(r"^\[\s*(?P<low>[^,\]]+)\s*,\s*(?P<high>[^\]]+)\]\s*(?P<rest>.*)$")
+CHOICES = re.compile(r"^\{(?P<values>[^}]*)\}\s*(?P<rest>.*)$")
+
+
+class ParameterError(ValueError):
+    """Raised when parameter overrides are refused; lists every problem."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One chapter parameter as declared in the notebook."""
+
+    name: str
+    type: str
+    default: Any
+    low: float | None
+    high: float | None
+    choices: tuple | None
+    meaning: str
+
+    def allowed(self) -> str:
+        """The allowed values, for people."""
+        if self.choices is not None:
+            return "one of " + ", ".join(map(str, self.choices))
+        if self.low is not None or self.high is not None:
+            return f"{self.low} to {self.high}"
+        return "any " + self.type
+
+
+def notebook_path(chapter: str) -> Path:
+    """The notebook of ``chapter`` (a name such as ``size``, or a path)."""
+    path = Path(chapter)
+    if path.suffix == ".ipynb" and path.is_file():
+        return path
+    candidate = chapters_dir() / f"{path.stem}.ipynb"
+    if candidate.is_file():
+        return candidate
+    known = ", ".join(sorted(p.stem for p in chapters_dir().glob("*.ipynb")))
+    raise ParameterError(f"no chapter notebook '{chapter}' (chapters with parameters: {known})")
+
+
+def parameters_source(path: Path) -> str:
+    """The source of the notebook's cell tagged ``parameters``."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"]
+            return "".join(source) if isinstance(source, list) else source
+    raise ParameterError(f"{path}: no cell tagged 'parameters'")
+
+
+def parse_line(line: str, where: str) -> Parameter:
+    """Parse one declaration line of a parameters cell."""
+    match = LINE.match(line.strip())
+    if not match:
+        raise ParameterError(f"{where}: cannot read the parameter line {line!r} "
+                             "(expected 'name: type = default  # [low, high] meaning')")
+    kind = match["type"]
+    if kind not in TYPES:
+        raise ParameterError(f"{where}: parameter {match['name']} has unsupported type {kind}")
+    default = ast.literal_eval(match["default"])
+    low = high = choices = None
+    help_text = match["help"].strip()
+    if found := RANGE.match(help_text):
+        low, high = float(found["low"]), float(found["high"])
+        help_text = found["rest"]
+    elif found := CHOICES.match(help_text):
+        choices = tuple(ast.literal_eval(v.strip()) for v in found["values"].split(","))
+        help_text = found["rest"]
+    return Parameter(match["name"], kind, default, low, high, choices, help_text.strip())
+
+
+def read_parameters(chapter: str) -> dict[str, Parameter]:
+    """The parameters declared in a chapter's notebook, by name."""
+    path = notebook_path(chapter)
+    declared = {}
+    for line in parameters_source(path).splitlines():
+        if line.strip() and not line.strip().startswith("#"):
+            parameter = parse_line(line, path.name)
+            declared[parameter.name] = parameter
+    return declared
+
+
+def convert(parameter: Parameter, value: Any) -> Any:
+    """Convert ``value`` (text from a command line, or a Python value) to the parameter's type."""
+    kind = TYPES[parameter.type]
+    if isinstance(value, str) and parameter.type != "str":
+        text = value.strip()
+        if parameter.type == "bool":
+            if text.lower() in ("true", "1", "yes"):
+                return True
+            if text.lower() in ("false", "0", "no"):
+                return False
+            raise ValueError(f"'{value}' is not true or false")
+        try:
+            return kind(text)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a{'n' if parameter.type == 'int' else ''} {parameter.type}") from None
+    if parameter.type == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ValueError(f"{value!r} is a {type(value).__name__}, not a {parameter.type}")
+    return value
+
+
+def check(chapter: str, **values: Any) -> dict[str, Any]:
+    """Check parameter values for ``chapter``; return them typed, or raise :class:`ParameterError`.
+
+    Every problem is listed: unknown names, wrong types, values out of range.
+    """
+    declared = read_parameters(chapter)
+    problems, checked = [], {}
+    for name, value in values.items():
+        if name not in declared:
+            problems.append(f"unknown parameter '{name}' (known: {', '.join(declared) or 'none'})")
+            continue
+        parameter = declared[name]
+        try:
+            typed = convert(parameter, value)
+        except ValueError as error:
+            problems.append(f"{name}: {error}")
+            continue
+        if parameter.low is not None and typed < parameter.low or parameter.high is not None and typed > parameter.high:
+            problems.append(f"{name}: {typed} is outside the allowed range {parameter.allowed()}")
+        elif parameter.choices is not None and typed not in parameter.choices:
+            problems.append(f"{name}: {typed!r} is not {parameter.allowed()}")
+        checked[name] = typed
+    if problems:
+        raise ParameterError(f"parameters refused for chapter '{Path(chapter).stem}':\n  - " + "\n  - ".join(problems))
+    return checked
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """Turn ``["NAME=VALUE", ...]`` into a dict, refusing malformed items."""
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"'{pair}' is not NAME=VALUE")
+        values[name.strip()] = value
+    return values

@@ -1,0 +1,21 @@
+// Draw the book's charts with the Vega bundle served by the site itself (no network).
+(function () {
+  function draw() {
+    document.querySelectorAll(".mw-vega").forEach(function (el) {
+      var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
+      el.dataset.chartStatus = "drawing";
+      window.vegaEmbed(el, spec, { renderer: "svg", actions: false })
+        .then(function () { el.dataset.chartStatus = "drawn"; })
+        .catch(function (error) {
+          el.dataset.chartStatus = "failed";
+          el.textContent = "This chart could not be drawn: " + error;
+          console.error(error);
+        });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();
