@@ -49,7 +49,8 @@ def horizontal_bars(
 
     ``highlight`` names a boolean column: its True rows are drawn in the accent colour.
     """
-    sort = "-x" if sort_by_value else None
+    order = frame.sort_values(value, ascending=False)[category] if sort_by_value else frame[category]
+    sort = list(dict.fromkeys(order))
     colour = (
         alt.Color(f"{highlight}:N", scale=alt.Scale(domain=[False, True], range=[PALETTE[2], PALETTE[0]]), legend=None)
         if highlight else alt.value(PALETTE[0])

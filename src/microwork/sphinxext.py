@@ -22,14 +22,24 @@ def write_bundle(app: Any) -> None:
     folder = Path(app.doctreedir).parent / "microwork_static"
     target = folder / BUNDLE
     target.parent.mkdir(parents=True, exist_ok=True)
-    code = vlc.javascript_bundle()
+    # The bundle is a plain script with top-level declarations; wrapped in a function so that
+    # they do not collide with other scripts' globals. It still sets window.vegaEmbed.
+    code = "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != code:
         target.write_text(code, encoding="utf-8")
     app.config.html_static_path.extend([str(folder), str(STATIC)])
 
 
+def is_thebe(asset: Any) -> bool:
+    """True for the scripts and styles of sphinx-thebe (live code from a remote kernel, off in this offline book)."""
+    return "thebe" in str(getattr(asset, "filename", asset)) or "THEBE" in getattr(asset, "attributes", {}).get("body", "")
+
+
 def add_chart_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Load the Vega bundle and the chart script only on pages that have a chart."""
+    """Load the Vega bundle and the chart script only on pages that have a chart; drop thebe."""
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key][:] = [asset for asset in context[key] if not is_thebe(asset)]
     if doctree is not None and "mw-vega" in context.get("body", ""):
         app.add_js_file(BUNDLE, loading_method="defer")
         app.add_js_file("microwork-charts.js", loading_method="defer")

@@ -1,0 +1,37 @@
+# The two commands of the README:  make book  and  make test.
+# Each creates .venv with the pinned dependencies (requirements.lock) when needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+WORKERS ?= 2
+
+.PHONY: book test venv check clean help
+
+help:
+	@echo "make book    build the whole book into _build/html"
+	@echo "make test    run the test suite (builds the book in a temporary copy)"
+	@echo "make check   validate the data package"
+	@echo "make clean   remove _build"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/microwork build --workers $(WORKERS)
+
+check: $(STAMP)
+	$(BIN)/microwork check
+
+test: $(STAMP)
+	bash .ci/install-system-deps
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf _build chapters/figures

@@ -1,0 +1,122 @@
+"""The ``microwork`` command: build the book, run or inspect a chapter, check the data."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from . import params as chapter_params
+from .build import BuildError, build
+from .data import check_package
+from .execute import ChapterError, execute_chapter, glued_values
+from .paths import project_root
+from .validate import DataValidationError
+
+EPILOG = """examples:
+  microwork build                      build the book into _build/html (cached chapters are reused)
+  microwork params size                list the size chapter's parameters
+  microwork run size -p accounts_per_person=1.5
+                                       run one chapter with an override and print its key results
+  microwork check                      validate the data package
+"""
+
+
+def command_build(args: argparse.Namespace) -> int:
+    report = build(project_root(), workers=args.workers, force=args.force)
+    print(f"\nBuilt in {report.seconds:.1f} s: executed {len(report.executed)} chapter(s), "
+          f"reused {len(report.cached)} cached.")
+    print(f"Open {report.site / 'index.html'} in a browser "
+          f"(or serve it: python -m http.server -d {report.site})")
+    return 0
+
+
+def command_params(args: argparse.Namespace) -> int:
+    declared = chapter_params.read_parameters(args.chapter)
+    print(f"Parameters of chapter '{Path(args.chapter).stem}' "
+          f"({chapter_params.notebook_path(args.chapter).relative_to(project_root())}):\n")
+    print(f"{'name':<24} {'type':<6} {'default':<10} {'allowed':<16} meaning")
+    for p in declared.values():
+        print(f"{p.name:<24} {p.type:<6} {p.default!s:<10} {p.allowed():<16} {p.meaning}")
+    return 0
+
+
+def command_run(args: argparse.Namespace) -> int:
+    overrides = chapter_params.check(args.chapter, **chapter_params.parse_assignments(args.parameter or []))
+    source = chapter_params.notebook_path(args.chapter)
+    root = project_root()
+    check_package(root / "data")
+    tag = hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:8]
+    workdir = root / "_build" / "runs" / f"{source.stem}-{tag}"
+    shown = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "defaults"
+    print(f"Running chapter '{source.stem}' with {shown} ...", flush=True)
+    execute_chapter(source, workdir, overrides, root / "_build" / "failed")
+    values = glued_values(workdir / source.name)
+    print(f"\nKey results ({len(values)} values glued into the chapter's prose):")
+    for name, value in values.items():
+        shown_value = f"{value:,.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else (
+            f"{value:,}" if isinstance(value, int) else value)
+        print(f"  {name:<36} {shown_value}")
+    print(f"\nExecuted notebook: {workdir / source.name}")
+    return 0
+
+
+def command_check(args: argparse.Namespace) -> int:
+    counts = check_package(project_root() / "data")
+    for name, rows in counts.items():
+        print(f"  {name:<28} {rows:>4} rows  OK")
+    for overrides in args.parameter or []:
+        chapter, _, pairs = overrides.partition(":")
+        chapter_params.check(chapter, **chapter_params.parse_assignments(pairs.split(",") if pairs else []))
+        print(f"  parameters for {chapter}: OK")
+    print("Data package valid.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="microwork", description=__doc__, epilog=EPILOG,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = main.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("build", help="execute the chapters and build the book into _build/html",
+                            epilog="example: microwork build --workers 2", formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time (default 2)")
+    p.add_argument("--force", action="store_true", help="ignore the cache: re-execute every chapter and re-render")
+    p.set_defaults(func=command_build)
+
+    p = commands.add_parser("params", help="list a chapter's parameters",
+                            epilog="example: microwork params size")
+    p.add_argument("chapter", help="chapter name (e.g. size) or notebook path")
+    p.set_defaults(func=command_params)
+
+    p = commands.add_parser("run", help="run one chapter with parameter overrides and print its key results",
+                            epilog="example: microwork run size -p accounts_per_person=1.5")
+    p.add_argument("chapter", help="chapter name (e.g. size) or notebook path")
+    p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    p.set_defaults(func=command_run)
+
+    p = commands.add_parser("check", help="validate the data package (and parameters) without executing anything",
+                            epilog="example: microwork check -p size:accounts_per_person=1.5")
+    p.add_argument("-p", "--parameter", action="append", metavar="CHAPTER:NAME=VALUE,...",
+                   help="also check parameter values for a chapter")
+    p.set_defaults(func=command_check)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataValidationError as error:
+        print(f"error: {error}\nNothing was executed; the previous book in _build/html is untouched.", file=sys.stderr)
+    except chapter_params.ParameterError as error:
+        print(f"error: {error}\nNothing was executed.", file=sys.stderr)
+    except (BuildError, ChapterError) as error:
+        print(f"error: {error}\nThe previous book in _build/html is untouched.", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

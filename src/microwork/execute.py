@@ -1,0 +1,107 @@
+"""Execute one chapter notebook with papermill, and read back what it glued."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .data import file_sha256
+
+READ_LOG = "data-files-read.log"
+
+
+@dataclass(frozen=True)
+class ChapterFailure:
+    """Where and how a chapter failed."""
+
+    chapter: str
+    cell: int | None
+    error: str
+    kept_at: Path | None
+
+    def __str__(self) -> str:
+        cell = f" in cell {self.cell}" if self.cell is not None else ""
+        kept = f"\n  The executed notebook is kept for inspection: {self.kept_at}" if self.kept_at else ""
+        return f"chapter '{self.chapter}' failed{cell}: {self.error}{kept}"
+
+
+class ChapterError(RuntimeError):
+    """Raised when a chapter fails to execute."""
+
+    def __init__(self, failure: ChapterFailure):
+        self.failure = failure
+        super().__init__(str(failure))
+
+
+def tag_injected_cell(path: Path) -> None:
+    """Hide papermill's injected-parameters cell in the book (the provenance lines show the parameters)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def data_files_read(workdir: Path) -> dict[str, str]:
+    """The data files the chapter read (logged by :func:`microwork.data.load_table`), with their hashes."""
+    log = workdir / READ_LOG
+    if not log.is_file():
+        return {}
+    paths = sorted(set(log.read_text(encoding="utf-8").split()))
+    return {p: file_sha256(Path(p)) for p in paths if Path(p).is_file()}
+
+
+def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], failed_dir: Path) -> dict[str, str]:
+    """Execute ``source`` into ``workdir`` (its working folder); return the data files it read.
+
+    On failure the executed notebook is copied into ``failed_dir`` and
+    :class:`ChapterError` names the chapter, the cell and the error.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    output = workdir / source.name
+    os.environ["MICROWORK_READ_LOG"] = str(workdir / READ_LOG)
+    try:
+        papermill.execute_notebook(
+            str(source), str(output), parameters=parameters or None, cwd=str(workdir),
+            kernel_name="python3", progress_bar=False, log_output=False,
+        )
+    except PapermillExecutionError as error:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        kept = failed_dir / source.name
+        shutil.copyfile(output, kept)
+        raise ChapterError(ChapterFailure(source.stem, error.cell_index, f"{error.ename}: {error.evalue}", kept)) from None
+    except Exception as error:  # kernel died, notebook unreadable, ...
+        raise ChapterError(ChapterFailure(source.stem, None, f"{type(error).__name__}: {error}", None)) from None
+    finally:
+        os.environ.pop("MICROWORK_READ_LOG", None)
+    tag_injected_cell(output)
+    return data_files_read(workdir)
+
+
+def glued_values(path: Path) -> dict[str, Any]:
+    """The values a notebook glued with ``myst_nb.glue``, by name (as Python values where possible)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    values = {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name is None:
+                continue
+            text = output.get("data", {}).get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else text
+            try:
+                values[name] = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                values[name] = text
+    return values

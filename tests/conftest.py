@@ -1,0 +1,41 @@
+"""Shared fixtures: the repository, and a built copy of the book in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SKIP = {".venv", "_build", ".git", ".pytest_cache", "node_modules", "figures", "__pycache__", ".ipynb_checkpoints"}
+
+
+def copy_book(target: Path) -> Path:
+    """Copy the book's sources (no venv, build or git folders) into ``target``."""
+    shutil.copytree(ROOT, target, ignore=lambda folder, names: [n for n in names if n in SKIP])
+    return target
+
+
+def microwork(*args: str, root: Path, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the ``microwork`` command for the book at ``root``."""
+    env = {**os.environ, "MICROWORK_ROOT": str(root)}
+    command = [str(Path(sys.executable).parent / "microwork"), *args]
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=check)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the book, built once with ``microwork build`` (shared by the build and browser tests)."""
+    root = copy_book(tmp_path_factory.mktemp("book") / "book")
+    result = microwork("build", root=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
