@@ -95,10 +95,11 @@ def glued_values(path: Path) -> dict[str, Any]:
     values = {}
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name is None:
+            record = output.get("metadata", {}).get("scrapbook", {})
+            if "name" not in record:
                 continue
-            text = output.get("data", {}).get("text/plain", "")
+            name = record["name"]
+            text = output.get("data", {}).get(record.get("mime_prefix", "") + "text/plain", "")
             text = "".join(text) if isinstance(text, list) else text
             try:
                 values[name] = ast.literal_eval(text)

@@ -1,0 +1,119 @@
+"""The whole book builds offline, fast when nothing changed, and safely when something breaks."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_book, microwork
+
+pytestmark = pytest.mark.build
+
+RESOURCE = re.compile(r"""<(?:script|link|img|iframe|source|audio|video)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']+)""", re.I)
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)""")
+
+
+def third_party_references(site: Path) -> list[str]:
+    """Every script, style, image or frame the site would load from another host."""
+    found = []
+    for path in site.rglob("*"):
+        if path.suffix not in (".html", ".css"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        urls = RESOURCE.findall(text) if path.suffix == ".html" else CSS_URL.findall(text)
+        found += [f"{path.relative_to(site)}: {u}" for u in urls if re.match(r"(https?:)?//", u)]
+    return found
+
+
+def site_of(root: Path) -> Path:
+    return (root / "_build" / "html").resolve()
+
+
+def test_book_has_every_page(built_book):
+    site = site_of(built_book)
+    for page in ("chapters/index.html", "chapters/size.html", "chapters/bibliography.html", "search.html"):
+        assert (site / page).is_file(), page
+    assert (site / "_static" / "vendor" / "vega-bundle.js").stat().st_size > 100_000
+
+
+def test_no_third_party_host(built_book):
+    assert third_party_references(site_of(built_book)) == []
+
+
+def test_figures_have_downloads_and_provenance(built_book):
+    html = (site_of(built_book) / "chapters" / "size.html").read_text(encoding="utf-8")
+    assert html.count('class="mw-vega"') == 4
+    assert html.count("Provenance.") == 4
+    for kind in ("png", "svg", "csv"):
+        assert f"size-tiers.{kind}" in html
+    assert "319,096" in html and "1.199" in html
+
+
+def test_noop_rebuild_renders_nothing(built_book):
+    before = site_of(built_book)
+    result = microwork("build", root=built_book, check=True)
+    assert "nothing changed" in result.stdout
+    assert "executing" not in result.stdout
+    assert site_of(built_book) == before
+
+
+def test_corrupt_csv_fails_and_keeps_the_site(built_book):
+    before = site_of(built_book)
+    path = built_book / "data" / "platform_registrations.csv"
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original.replace(b"Clickworker,72720", b"Clickworker,seventy"))
+        result = microwork("build", root=built_book)
+        assert result.returncode == 1
+        assert "data/platform_registrations.csv, row 4, column 'registrations'" in result.stderr
+        assert "[rule: type integer]" in result.stderr
+        assert site_of(built_book) == before and (before / "chapters" / "size.html").is_file()
+    finally:
+        path.write_bytes(original)
+
+
+def test_data_change_reexecutes_the_chapter_that_reads_it(built_book):
+    path = built_book / "data" / "comparison_workforces.csv"
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original.replace(b"Deliveroo riders,9300", b"Deliveroo riders,9301"))
+        result = microwork("build", root=built_book, check=True)
+        assert "size: executed" in result.stdout
+        assert '"persons": 9301' in (site_of(built_book) / "chapters" / "size.html").read_text(encoding="utf-8")
+    finally:
+        path.write_bytes(original)
+        microwork("build", root=built_book, check=True)
+
+
+def test_failing_chapter_names_cell_and_keeps_notebook(built_book):
+    before = site_of(built_book)
+    notebook = built_book / "chapters" / "size.ipynb"
+    original = notebook.read_bytes()
+    try:
+        nb = json.loads(original)
+        nb["cells"][2]["source"] = "raise ValueError('deliberate failure for the test')"
+        notebook.write_text(json.dumps(nb))
+        result = microwork("build", root=built_book)
+        assert result.returncode == 1
+        assert "chapter 'size' failed in cell 2: ValueError: deliberate failure for the test" in result.stderr
+        assert (built_book / "_build" / "failed" / "size.ipynb").is_file()
+        assert site_of(built_book) == before
+    finally:
+        notebook.write_bytes(original)
+
+
+def test_plain_jupyter_book_build(tmp_path):
+    """`jupyter-book build .` (the ecosystem's own command) builds the book too, zero warnings."""
+    root = copy_book(tmp_path / "book")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run([str(jb), "build", ".", "-W", "-n", "--keep-going"], cwd=root,
+                            capture_output=True, text=True, env={"MICROWORK_ROOT": str(root), "PATH": str(jb.parent)})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "WARNING:" not in result.stdout + result.stderr  # Sphinx warnings (the kernel logs "WARNING |")
+    site = root / "_build" / "html"
+    assert 'class="mw-vega"' in (site / "chapters" / "size.html").read_text(encoding="utf-8")
+    assert third_party_references(site) == []
