@@ -37,6 +37,8 @@ def is_thebe(asset: Any) -> bool:
 
 def add_chart_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Load the Vega bundle and the chart script only on pages that have a chart; drop thebe."""
+    if not context.get("default_mode"):  # the theme's colour mode; empty makes it log a console error
+        context["default_mode"] = "auto"
     for key in ("script_files", "css_files"):
         if key in context:
             context[key][:] = [asset for asset in context[key] if not is_thebe(asset)]
