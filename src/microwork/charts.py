@@ -31,7 +31,7 @@ def theme() -> dict:
             "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 300},
             "range": {"category": PALETTE},
             "mark": {"color": PALETTE[0]},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": False},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": False, "labelLimit": 360},
             "title": {"fontSize": 14, "anchor": "start"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12},
         }
