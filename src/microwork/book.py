@@ -51,3 +51,10 @@ def markdown_table(frame: pd.DataFrame) -> str:
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *rows])
+
+
+def show_provenance(data: pd.DataFrame | list[pd.DataFrame], sources: dict[str, str]) -> None:
+    """Display the provenance line of a table (data files with hashes, sources with locators)."""
+    from .charts import provenance
+
+    display(Markdown(provenance(data, sources)))

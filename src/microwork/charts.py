@@ -126,3 +126,40 @@ def show_figure(
         f"Download: {downloads}\n\n"
         f"{provenance(inputs if inputs is not None else data, sources, parameters)}"
     ))
+
+
+def timeline(frame: pd.DataFrame, date: str, label: str, kind: str, title: str) -> alt.Chart:
+    """Dated events on a time axis, one row each, coloured (and shaped) by kind."""
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
+        y=alt.Y(f"{label}:N", sort=None, title=None),
+        tooltip=[alt.Tooltip(f"{date}:T", format="%d %B %Y"), alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{kind}:N")],
+    )
+    points = base.mark_point(size=120, filled=True).encode(
+        color=alt.Color(f"{kind}:N", title=kind.replace("_", " ")), shape=alt.Shape(f"{kind}:N", title=kind.replace("_", " ")))
+    return points.properties(title=title, width=420)
+
+
+def dots_on_log_scale(frame: pd.DataFrame, category: str, value: str, kind: str, title: str, value_title: str) -> alt.Chart:
+    """One dot per row on a logarithmic axis (for counts of very different sizes), coloured and shaped by kind."""
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{category}:N", sort=None, title=None),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.0f"), alt.Tooltip(f"{kind}:N")],
+    )
+    dots = base.mark_point(size=110, filled=True).encode(
+        color=alt.Color(f"{kind}:N", title=kind.replace("_", " ")), shape=alt.Shape(f"{kind}:N", title=kind.replace("_", " ")))
+    labels = base.mark_text(align="left", dx=8, color="#222").encode(text=alt.Text(f"{value}:Q", format=",.0f"))
+    return (dots + labels).properties(title=title, width=420)
+
+
+def vertical_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str) -> alt.Chart:
+    """Vertical bars in the order of ``frame`` (e.g. months), with value labels."""
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{value}:Q", title=value_title),
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")],
+    )
+    bars = base.mark_bar(color=PALETTE[0])
+    labels = base.mark_text(dy=-6, color="#222").encode(text=alt.Text(f"{value}:Q"))
+    return (bars + labels).properties(title=title, width=520)

@@ -71,6 +71,9 @@ def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], fai
     workdir.mkdir(parents=True)
     output = workdir / source.name
     os.environ["MICROWORK_READ_LOG"] = str(workdir / READ_LOG)
+    saved_stderr = os.dup(2)  # the kernel's own log lines go to kernel.log, not the build's progress output
+    with open(workdir / "kernel.log", "ab") as log:
+        os.dup2(log.fileno(), 2)
     try:
         papermill.execute_notebook(
             str(source), str(output), parameters=parameters or None, cwd=str(workdir),
@@ -84,6 +87,8 @@ def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], fai
     except Exception as error:  # kernel died, notebook unreadable, ...
         raise ChapterError(ChapterFailure(source.stem, None, f"{type(error).__name__}: {error}", None)) from None
     finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
         os.environ.pop("MICROWORK_READ_LOG", None)
     tag_injected_cell(output)
     return data_files_read(workdir)

@@ -1,0 +1,55 @@
+"""The data catalogue appendix, generated from ``data/datapackage.json``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .data import bibliography_keys, file_sha256, read_descriptor
+from .validate import validate_table
+
+
+def constraints_text(field: dict) -> str:
+    """A field's constraints in words."""
+    words = []
+    rules = field.get("constraints", {})
+    if rules.get("required"):
+        words.append("required")
+    if rules.get("unique"):
+        words.append("unique")
+    if "minimum" in rules:
+        words.append(f"≥ {rules['minimum']}")
+    if "maximum" in rules:
+        words.append(f"≤ {rules['maximum']}")
+    if "enum" in rules:
+        words.append("one of: " + ", ".join(map(str, rules["enum"])))
+    if "pattern" in rules:
+        words.append(f"pattern `{rules['pattern']}`")
+    if field.get("x-bibtex-key"):
+        words.append("a key of references.bib")
+    return "; ".join(words)
+
+
+def fields_table(resource: dict) -> pd.DataFrame:
+    """One row per field of a table: name, type, unit, constraints, description."""
+    return pd.DataFrame([{
+        "field": f"`{f['name']}`",
+        "type": f.get("type", "string"),
+        "unit": f.get("unit", ""),
+        "constraints": constraints_text(f),
+        "description": f.get("description", ""),
+    } for f in resource["schema"]["fields"]])
+
+
+def catalogue(folder: Path) -> list[dict]:
+    """For each table: its descriptor, row count, hash and the sources its rows cite."""
+    keys = bibliography_keys(folder.parent / "references.bib")
+    entries = []
+    for resource in read_descriptor(folder)["resources"]:
+        path = folder / resource["path"]
+        rows = validate_table(path, resource["schema"], keys, name=f"data/{resource['path']}")
+        source_fields = [f["name"] for f in resource["schema"]["fields"] if f.get("x-bibtex-key")]
+        sources = sorted({row[f] for row in rows for f in source_fields if row[f]})
+        entries.append({"resource": resource, "rows": len(rows), "sha256": file_sha256(path), "sources": sources})
+    return entries

@@ -1,0 +1,44 @@
+"""The reception chapter: which figures the press repeated, and what each one really is."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# A number written the French way (260 000, 260.000, 260,000) or plainly (15000).
+NUMBER = re.compile(r"(?<![\d])(\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+|\d{4,})(?![\d])")
+
+
+def numbers_in(text: str) -> list[int]:
+    """The numbers of 1,000 or more written in ``text`` (thousands separators of any kind)."""
+    return [int(re.sub(r"\D", "", match)) for match in NUMBER.findall(text) if int(re.sub(r"\D", "", match)) >= 1000]
+
+
+def figure_of(row: pd.Series) -> int | None:
+    """The figure an article put forward: in its headline, or recorded from its text."""
+    found = numbers_in(row["headline"])
+    if found:
+        return found[0]
+    return None if pd.isna(row["quoted_figure"]) else int(row["quoted_figure"])
+
+
+
+def closest_reading(figure: float, candidates: dict[str, float], tolerance: float = 0.10) -> str:
+    """The candidate nearest to ``figure`` (relative gap within ``tolerance``), or 'none of the study's counts'."""
+    name, target = min(candidates.items(), key=lambda item: abs(item[1] - figure) / item[1])
+    return name if abs(target - figure) / target <= tolerance else "none of the study's counts"
+
+
+def figures_in_press(press: pd.DataFrame, candidates: dict[str, float]) -> pd.DataFrame:
+    """One row per article that states a figure, with the study count it corresponds to."""
+    frame = press.assign(figure=press.apply(figure_of, axis=1)).dropna(subset=["figure"])
+    frame["figure"] = frame["figure"].astype(int)
+    frame["reading"] = frame["figure"].map(lambda f: closest_reading(f, candidates))
+    return frame[["outlet", "month", "headline", "figure", "reading", "listed_by_diplab", "source"]]
+
+
+def articles_per_month(press: pd.DataFrame) -> pd.DataFrame:
+    """Number of dated articles per month."""
+    dated = press.dropna(subset=["month"])
+    return dated.groupby("month").size().rename("articles").reset_index()

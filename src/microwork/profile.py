@@ -1,0 +1,62 @@
+"""The profile chapter: survey shares side by side with their populations and denominators."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+COMPARATOR_WORDS = {"=": "", "≈": "about ", ">": "more than ", "<": "less than "}
+
+
+def stated(row: pd.Series) -> str:
+    """A figure as its source states it, e.g. 'about 22 %' or 'more than 60 %'."""
+    value = f"{row['value']:,.10g}"
+    if pd.notna(row.get("value_high")):
+        value += f" to {row['value_high']:,.10g}"
+    unit = " %" if row["unit"] == "percent" else f" {row['unit']}"
+    return f"{COMPARATOR_WORDS[row['comparator']]}{value}{unit}"
+
+
+def by_topic(survey: pd.DataFrame, topic: str) -> pd.DataFrame:
+    """The rows of one topic, with the figure as stated and its population and denominator."""
+    rows = survey[survey["topic"] == topic]
+    return pd.DataFrame({
+        "what": rows["description"],
+        "figure": rows.apply(stated, axis=1),
+        "population": rows["population"],
+        "denominator": rows["denominator"],
+        "source": rows["source"],
+    })
+
+
+def value(survey: pd.DataFrame, indicator: str) -> float:
+    """One indicator's value."""
+    return float(survey.set_index("indicator").loc[indicator, "value"])
+
+
+def derived(survey: pd.DataFrame) -> dict[str, float]:
+    """Quantities this book derives from the published shares (arithmetic, not claims of the sources)."""
+    return {
+        "full_time_permanent_share": value(survey, "permanent_contract") * value(survey, "full_time_among_cdi") / 100,
+        "poverty_ratio": value(survey, "poverty") / value(survey, "poverty_benchmark"),
+        "yearly_income": value(survey, "income_mean") * 12,
+        "men_share": 100 - value(survey, "women_afp"),
+        "platforms_over_accounts": value(survey, "platforms_per_respondent") / value(survey, "accounts_per_person"),
+    }
+
+
+def same_figure_twice(survey: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """Pairs of rows that print the same statistic in two sources: is one a rounding of the other?"""
+    indexed = survey.set_index("indicator")
+    rows = []
+    for precise, rounded in pairs:
+        a, b = indexed.loc[precise], indexed.loc[rounded]
+        consistent = round(a["value"]) == round(b["value"]) and a["denominator"] == b["denominator"]
+        rows.append({
+            "statistic": a["description"],
+            "precise": f"{a['value']:g} ({a['source']})",
+            "rounded": f"{b['value']:g} ({b['source']})",
+            "same denominator": a["denominator"] == b["denominator"],
+            "verdict": "a rounding of the same figure" if consistent else "not the same statistic: different "
+            + ("denominators" if a["denominator"] != b["denominator"] else "values"),
+        })
+    return pd.DataFrame(rows)
