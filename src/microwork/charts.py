@@ -81,9 +81,20 @@ def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path
     return paths
 
 
+def without_nan(value: object) -> object:
+    """Replace NaN by None everywhere in a JSON-like value (NaN is not valid JSON)."""
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: without_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nan(v) for v in value]
+    return value
+
+
 def chart_html(spec: dict, name: str, description: str) -> str:
     """HTML that the book's ``microwork-charts.js`` turns into an interactive chart."""
-    payload = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
+    payload = json.dumps(without_nan(spec), sort_keys=True, allow_nan=False).replace("</", "<\\/")
     return (
         f'<div class="mw-vega" id="chart-{name}" data-spec="spec-{name}" role="img" '
         f'aria-label="{html.escape(description)}"></div>\n'

@@ -20,7 +20,7 @@ def who_said_it(row: pd.Series) -> str:
 
 def estimates_side_by_side(published: pd.DataFrame) -> pd.DataFrame:
     """Every published count of people micro-working in France, labelled by who put it forward."""
-    counts = published[published["unit"] == "persons"].copy()
+    counts = published[(published["unit"] == "persons") & published["chapter"].isin(["size", "debate"])].copy()
     counts["who"] = counts.apply(who_said_it, axis=1)
     counts["label"] = counts["description"] + " (" + counts["source"] + ")"
     return counts.sort_values("value", ascending=False)[
