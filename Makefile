@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WORKERS ?= 2
 
-.PHONY: book test venv check clean help
+.PHONY: book test venv check reproduce clean help
 
 help:
 	@echo "make book    build the whole book into _build/html"
 	@echo "make test    run the test suite (builds the book in a temporary copy)"
 	@echo "make check   validate the data package"
+	@echo "make reproduce  re-execute everything from scratch; write _build/reproduce/report.json"
 	@echo "make clean   remove _build"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -25,6 +26,9 @@ venv: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/microwork build --workers $(WORKERS)
+
+reproduce: $(STAMP)
+	$(BIN)/microwork reproduce --workers $(WORKERS)
 
 check: $(STAMP)
 	$(BIN)/microwork check

@@ -45,8 +45,18 @@ def relative_gap(published: float, computed: float) -> float:
     return abs(computed - published) / abs(published)
 
 
-def recomputed(figure_id: str, published: float, computed: float, tolerance: float, reason: str) -> Check:
-    """A figure the book recomputes from public inputs: reproduced or contradicted."""
+def recomputed(
+    figure_id: str, published: float, computed: float, tolerance: float, reason: str, comparator: str = "="
+) -> Check:
+    """A figure the book recomputes from public inputs: reproduced or contradicted.
+
+    With ``comparator`` ``>`` (or ``<``) the published figure is a bound: it is reproduced
+    when the computed value lies above (or below) it.
+    """
+    if comparator in (">", "<"):
+        holds = computed > published if comparator == ">" else computed < published
+        return Check(figure_id, "reproduced" if holds else "contradicted", float(computed), None, None,
+                     f"{reason} (the source says {comparator} {published:,.10g}; the book finds {computed:,.10g})")
     gap = relative_gap(published, computed)
     status = "reproduced" if gap <= tolerance else "contradicted"
     return Check(figure_id, status, float(computed), tolerance, None,

@@ -21,7 +21,10 @@ EPILOG = """examples:
   microwork run size -p accounts_per_person=1.5
                                        run one chapter with an override and print its key results
   microwork check                      validate the data package
+  microwork reproduce                  re-execute everything from scratch and write the reproduction report
 """
+
+BASELINE = Path("tests") / "snapshots" / "reproduction-baseline.json"
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -75,6 +78,36 @@ def command_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_reproduce(args: argparse.Namespace) -> int:
+    from .reproduce import regressions
+
+    root = project_root()
+    build(root, workers=args.workers, force=True)
+    produced = root / "_build" / ".cache" / "chapters" / "reproduction" / "figures" / "reproduction-report.json"
+    report = json.loads(produced.read_text(encoding="utf-8"))
+    target = root / "_build" / "reproduce" / "report.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    counts = ", ".join(f"{n} {status}" for status, n in report["counts"].items())
+    print(f"\nReproduction report: {len(report['figures'])} published figures: {counts}.")
+    print(f"Written to {target.relative_to(root)}; the book page is chapters/reproduction.html.")
+    baseline_path = root / BASELINE
+    if args.update_baseline:
+        baseline_path.parent.mkdir(parents=True, exist_ok=True)
+        baseline_path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"Baseline updated: {BASELINE}")
+        return 0
+    if not baseline_path.is_file():
+        print(f"No baseline at {BASELINE}: run `microwork reproduce --update-baseline` to create one.")
+        return 0
+    lost = regressions(report["figures"], json.loads(baseline_path.read_text(encoding="utf-8"))["figures"])
+    if lost:
+        print("Figures that reproduced in the baseline and no longer do:\n  " + "\n  ".join(lost), file=sys.stderr)
+        return 1
+    print(f"Every figure reproduced in the baseline ({BASELINE}) still reproduces.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="microwork", description=__doc__, epilog=EPILOG,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -96,6 +129,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("chapter", help="chapter name (e.g. size) or notebook path")
     p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     p.set_defaults(func=command_run)
+
+    p = commands.add_parser("reproduce", help="re-execute every chapter ignoring caches; write the reproduction report",
+                            epilog="examples:\n  microwork reproduce\n  microwork reproduce --update-baseline",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time (default 2)")
+    p.add_argument("--update-baseline", action="store_true",
+                   help=f"accept this report as the new baseline ({BASELINE})")
+    p.set_defaults(func=command_reproduce)
 
     p = commands.add_parser("check", help="validate the data package (and parameters) without executing anything",
                             epilog="example: microwork check -p size:accounts_per_person=1.5")

@@ -60,3 +60,24 @@ def same_figure_twice(survey: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.
             + ("denominators" if a["denominator"] != b["denominator"] else "values"),
         })
     return pd.DataFrame(rows)
+
+
+ROUNDED_PAIRS = [("women_afp", "women_senate"), ("age_25_44_lemonde", "age_25_44_senate")]
+
+
+def profile_checks(survey: pd.DataFrame) -> list:
+    """A status for every survey figure: roundings of a more precise figure are reproduced, the rest reported."""
+    from . import checks as ck
+
+    indexed = survey.set_index("indicator")
+    results = []
+    rounded = {b: a for a, b in ROUNDED_PAIRS}
+    for indicator in survey["indicator"]:
+        if indicator in rounded:
+            precise = indexed.loc[rounded[indicator]]
+            results.append(ck.recomputed(
+                indicator, indexed.loc[indicator, "value"], precise["value"], 0.01,
+                f"a rounding of {precise['value']:g} % ({precise['source']}), same denominator"))
+        else:
+            results.append(ck.reported(indicator, "a survey result; the survey's microdata are not public"))
+    return results

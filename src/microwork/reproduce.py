@@ -1,0 +1,142 @@
+"""The reproduction report: a status for every published figure in ``data/``.
+
+Each table of published figures is checked by the chapter that discusses it
+(:func:`microwork.size.size_checks`, :func:`microwork.profile.profile_checks`, ...);
+this module gathers them into one table, and compares a report with a baseline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+
+from . import checks as ck
+from . import profile, size
+from .data import load_table
+
+REPORT_COLUMNS = ["figure_id", "table", "chapter", "description", "published", "source", "locator", "confidence",
+                  "status", "book_value", "tolerance", "parameter", "reason"]
+
+
+def stated(value: float, comparator: str, high: float | None = None) -> str:
+    """A published figure as its source states it."""
+    words = {"=": "", "≈": "≈ ", ">": "> ", "<": "< "}[comparator]
+    text = f"{value:,.10g}" + (f" to {high:,.10g}" if high is not None and high == high else "")
+    return words + text
+
+
+def debate_checks(published: pd.DataFrame, tiers: pd.DataFrame) -> list[ck.Check]:
+    """The 2020 restatement and the critique's figures, against the published tiers."""
+    tier = tiers.set_index("tier")["persons"].astype(float)
+    value = published.set_index("figure_id")["value"]
+    comparator = published.set_index("figure_id")["comparator"]
+    return [
+        ck.recomputed("tlc2020_registered", value["tlc2020_registered"], tier["casual"], ck.ROUNDED,
+                      "the 2019 casual tier, restated as people registered"),
+        ck.recomputed("tlc2020_regular", value["tlc2020_regular"], tier["routine"], ck.ROUNDED,
+                      "the 2019 routine tier, rounded"),
+        ck.recomputed("tlc2020_very_active", value["tlc2020_very_active"], tier["very_active"], ck.ROUNDED,
+                      "the 2019 very active tier, rounded"),
+        ck.recomputed("critique_plausible_total", value["critique_plausible_total"], tier["very_active"], ck.EXACT,
+                      "the very active tier, read by the critics as the whole population"),
+        ck.recomputed("critique_title_figure", value["critique_title_figure"], tier["casual"], ck.ROUNDED,
+                      "the casual tier as the press rounded it down ('more than 250,000'), not the study's figure"),
+        ck.recomputed("lemonde_feb_headline", value["lemonde_feb_headline"], tier["casual"], ck.ROUNDED,
+                      "the casual tier", comparator=comparator["lemonde_feb_headline"]),
+    ]
+
+
+def reported_all(ids: pd.Series, reason: str) -> list[ck.Check]:
+    """The same 'reported' verdict for every id."""
+    return [ck.reported(i, reason) for i in ids]
+
+
+def published_rows(table: str, frame: pd.DataFrame, id_column: str, description: str, chapter: str) -> pd.DataFrame:
+    """A data table of published figures (with ``value`` and, optionally, ``comparator`` and
+    ``value_high`` columns) in the report's common shape."""
+    comparator = frame["comparator"] if "comparator" in frame else ["="] * len(frame)
+    high = frame["value_high"] if "value_high" in frame else [None] * len(frame)
+    return pd.DataFrame({
+        "figure_id": frame[id_column].astype(str).to_numpy(),
+        "table": table,
+        "chapter": frame["chapter"].to_numpy() if "chapter" in frame else chapter,
+        "description": frame[description].to_numpy(),
+        "published": [stated(v, c, h) for v, c, h in zip(frame["value"], comparator, high)],
+        "source": frame["source"].to_numpy(),
+        "locator": frame["locator"].to_numpy(),
+        "confidence": frame["confidence"].to_numpy(),
+    })
+
+
+def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
+    """Every published figure of the data package with the book's status for it."""
+    published = load_table("published_figures")
+    registrations = load_table("platform_registrations")
+    tiers = load_table("size_tiers")
+    survey = load_table("survey_profile")
+    workforces = load_table("comparison_workforces")
+    international = load_table("international_estimates")
+    coefficient = accounts_per_person or float(published.set_index("figure_id").loc["accounts_per_person", "value"])
+    result = size.estimate_size(registrations, tiers, published, coefficient)
+
+    size_table = size.size_checks(result, tiers, published)
+    chapter_checks = [ck.Check(**{k: r[k] for k in ("figure_id", "status", "book_value", "tolerance", "parameter", "reason")})
+                      for r in size_table.to_dict("records")]
+    chapter_checks += debate_checks(published, tiers)
+    others = published[~published["chapter"].isin(["size", "debate"])]
+    chapter_checks += reported_all(others["figure_id"], "a count reported by the authors or the press; no public inputs")
+
+    rows = [published_rows("published_figures", published, "figure_id", "description", "")]
+    verdicts = {c.figure_id: c for c in chapter_checks}
+
+    registrations = registrations.assign(value=registrations["registrations"].astype(float),
+                                         key="registrations_" + registrations["platform"].str.lower()
+                                         .str.replace(r"[^a-z]+", "_", regex=True).str.strip("_"))
+    rows.append(published_rows("platform_registrations", registrations, "key", "platform", "size"))
+    verdicts.update({c.figure_id: c for c in reported_all(
+        registrations["key"], "a platform's own registration figure; the document it came from is not public")})
+
+    survey = survey.assign(description=survey["description"] + " (" + survey["denominator"] + ")")
+    rows.append(published_rows("survey_profile", survey, "indicator", "description", "profile"))
+    verdicts.update({c.figure_id: c for c in profile.profile_checks(load_table("survey_profile"))})
+
+    workforces = workforces.assign(value=workforces["persons"].astype(float),
+                                   key="workforce_" + workforces["workforce"].str.lower()
+                                   .str.replace(r"[^a-z]+", "_", regex=True).str.strip("_"))
+    rows.append(published_rows("comparison_workforces", workforces, "key", "workforce", "size"))
+    verdicts.update({c.figure_id: c for c in reported_all(
+        workforces["key"], "a workforce count reported in the press; its original source is not verified")})
+
+    rows.append(published_rows("international_estimates", international, "estimate_id", "measure", "international"))
+    verdicts.update({c.figure_id: c for c in reported_all(
+        international["estimate_id"], "an estimate from another study, reported as published")})
+
+    report = pd.concat(rows, ignore_index=True)
+    missing = set(report["figure_id"]) - set(verdicts)
+    if missing:
+        raise ValueError(f"published figures without a status: {', '.join(sorted(missing))}")
+    verdict = pd.DataFrame([asdict(verdicts[i]) for i in report["figure_id"]])
+    return pd.concat([report, verdict.drop(columns="figure_id")], axis=1)[REPORT_COLUMNS]
+
+
+def status_counts(report: pd.DataFrame) -> dict[str, int]:
+    """How many figures have each status."""
+    return report["status"].value_counts().reindex(ck.STATUSES, fill_value=0).astype(int).to_dict()
+
+
+def regressions(report: list[dict], baseline: list[dict]) -> list[str]:
+    """Figures reproduced in the baseline that are no longer reproduced."""
+    now = {r["figure_id"]: r["status"] for r in report}
+    return [f"{r['figure_id']}: was reproduced, now {now.get(r['figure_id'], 'missing')}"
+            for r in baseline if r["status"] == "reproduced" and now.get(r["figure_id"]) != "reproduced"]
+
+
+def write_report(report: pd.DataFrame, path: Path) -> None:
+    """Write the report as JSON (one object per figure, plus the counts per status)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    records = json.loads(report.to_json(orient="records"))
+    path.write_text(json.dumps({"counts": status_counts(report), "figures": records}, indent=1, ensure_ascii=False)
+                    + "\n", encoding="utf-8")

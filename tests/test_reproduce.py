@@ -1,0 +1,55 @@
+"""The reproduction report: every published figure gets a status; regressions are caught."""
+
+import json
+import shutil
+
+import pytest
+
+from microwork import reproduce
+
+pytestmark = []
+
+
+@pytest.fixture(scope="module")
+def report():
+    return reproduce.collect_checks()
+
+
+def test_at_least_thirty_figures_each_with_a_status(report):
+    assert len(report) >= 30
+    assert report["status"].isin(["reproduced", "calibrated", "reported", "contradicted"]).all()
+    assert report["figure_id"].is_unique
+    assert report["reason"].str.len().gt(10).all(), "every status has a reason"
+
+
+def test_known_statuses(report):
+    status = report.set_index("figure_id")["status"]
+    assert status["registrations_total"] == "reproduced"
+    assert status["tier_casual"] == "calibrated"
+    assert status["full_time_equivalents"] == "reported"
+    assert status["women_senate"] == "reproduced"
+    assert status["lemonde_feb_headline"] == "reproduced"   # "more than 250,000" is a bound the casual tier satisfies
+    assert status["critique_title_figure"] == "contradicted"  # 250,000 is not within 5 % of 266,126
+    assert "accounts_per_person" in report.set_index("figure_id").loc["tier_casual", "parameter"]
+
+
+def test_report_matches_the_committed_baseline(report, repo_root):
+    baseline = json.loads((repo_root / "tests" / "snapshots" / "reproduction-baseline.json").read_text())
+    assert reproduce.regressions(json.loads(report.to_json(orient="records")), baseline["figures"]) == []
+
+
+def test_regression_is_detected():
+    baseline = [{"figure_id": "a", "status": "reproduced"}, {"figure_id": "b", "status": "reported"}]
+    assert reproduce.regressions([{"figure_id": "a", "status": "contradicted"}], baseline) == [
+        "a: was reproduced, now contradicted"]
+    assert reproduce.regressions([{"figure_id": "a", "status": "reproduced"}], baseline) == []
+
+
+def test_changed_input_breaks_a_reproduced_figure(tmp_path, repo_root, monkeypatch):
+    shutil.copytree(repo_root / "data", tmp_path / "data")
+    shutil.copy(repo_root / "references.bib", tmp_path)
+    path = tmp_path / "data" / "platform_registrations.csv"
+    path.write_text(path.read_text().replace("Clixsense,130900", "Clixsense,150900"))
+    monkeypatch.setenv("MICROWORK_ROOT", str(tmp_path))
+    status = reproduce.collect_checks().set_index("figure_id")["status"]
+    assert status["registrations_total"] == "contradicted"
