@@ -40,7 +40,7 @@ def derived(survey: pd.DataFrame) -> dict[str, float]:
         "poverty_ratio": value(survey, "poverty") / value(survey, "poverty_benchmark"),
         "yearly_income": value(survey, "income_mean") * 12,
         "men_share": 100 - value(survey, "women_afp"),
-        "platforms_over_accounts": value(survey, "platforms_per_respondent") / value(survey, "accounts_per_person"),
+        "platforms_over_accounts": value(survey, "platforms_per_respondent") / value(survey, "accounts_per_person_figaro"),
     }
 
 

@@ -115,6 +115,9 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
         international["estimate_id"], "an estimate from another study, reported as published")})
 
     report = pd.concat(rows, ignore_index=True)
+    duplicated = report["figure_id"][report["figure_id"].duplicated()]
+    if len(duplicated):
+        raise ValueError(f"figure ids used in two tables: {', '.join(duplicated)}")
     missing = set(report["figure_id"]) - set(verdicts)
     if missing:
         raise ValueError(f"published figures without a status: {', '.join(sorted(missing))}")
