@@ -174,3 +174,34 @@ def vertical_bars(frame: pd.DataFrame, category: str, value: str, title: str, va
     bars = base.mark_bar(color=PALETTE[0])
     labels = base.mark_text(dy=-6, color="#222").encode(text=alt.Text(f"{value}:Q"))
     return (bars + labels).properties(title=title, width=520)
+
+
+def interval_chart(frame: pd.DataFrame, category: str, low: str, middle: str, high: str, marker: str,
+                   title: str, value_title: str) -> alt.Chart:
+    """A range bar from ``low`` to ``high`` with a tick at ``middle`` and a diamond at ``marker``, one row each."""
+    base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", sort=None, title=None))
+    axis = alt.Axis(format=",.0f")
+    bars = base.mark_bar(color=PALETTE[2], height=14).encode(
+        x=alt.X(f"{low}:Q", title=value_title, axis=axis), x2=f"{high}:Q",
+        tooltip=[alt.Tooltip(f"{c}:Q", format=",.0f") for c in (low, middle, high, marker)])
+    ticks = base.mark_tick(color=PALETTE[0], thickness=3, size=18).encode(x=f"{middle}:Q")
+    published = base.mark_point(shape="diamond", size=120, filled=True, color=PALETTE[1]).encode(x=f"{marker}:Q")
+    return (bars + ticks + published).properties(title=title, width=520)
+
+
+def tornado(frame: pd.DataFrame, category: str, low: str, high: str, title: str, value_title: str) -> alt.Chart:
+    """Tornado chart: one bar per input from the result at its low value to the result at its high value."""
+    base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", sort=None, title=None))
+    bars = base.mark_bar(color=PALETTE[0]).encode(
+        x=alt.X(f"{low}:Q", title=value_title, axis=alt.Axis(format=",.0f")), x2=f"{high}:Q",
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{low}:Q", format=",.0f"),
+                 alt.Tooltip(f"{high}:Q", format=",.0f")])
+    return bars.properties(title=title, width=520)
+
+
+def line_chart(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str) -> alt.Chart:
+    """A line with points, for a quantity that changes with a parameter."""
+    return alt.Chart(frame).mark_line(point=True, color=PALETTE[0]).encode(
+        x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{y}:Q", title=y_title),
+        tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".1f")],
+    ).properties(title=title, width=520)

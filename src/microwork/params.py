@@ -150,6 +150,12 @@ def check(chapter: str, **values: Any) -> dict[str, Any]:
         elif parameter.choices is not None and typed not in parameter.choices:
             problems.append(f"{name}: {typed!r} is not {parameter.allowed()}")
         checked[name] = typed
+    for name, parameter in declared.items():  # a pair NAME_low / NAME_high must be in order
+        if name.endswith("_low") and (high := name[:-4] + "_high") in declared:
+            low_value = checked.get(name, parameter.default)
+            high_value = checked.get(high, declared[high].default)
+            if low_value > high_value:
+                problems.append(f"{name} ({low_value}) is above {high} ({high_value})")
     if problems:
         raise ParameterError(f"parameters refused for chapter '{Path(chapter).stem}':\n  - " + "\n  - ".join(problems))
     return checked
