@@ -7,13 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WORKERS ?= 2
 
-.PHONY: book test venv check reproduce clean help
+.PHONY: book test venv check reproduce snapshots bench clean help
 
 help:
 	@echo "make book    build the whole book into _build/html"
 	@echo "make test    run the test suite (builds the book in a temporary copy)"
 	@echo "make check   validate the data package"
 	@echo "make reproduce  re-execute everything from scratch; write _build/reproduce/report.json"
+	@echo "make snapshots  compare chart specs with tests/snapshots/charts (UPDATE=1 to accept them)"
+	@echo "make bench   run the build benchmark, write bench/RESULTS.md"
 	@echo "make clean   remove _build"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -29,6 +31,12 @@ book: $(STAMP)
 
 reproduce: $(STAMP)
 	$(BIN)/microwork reproduce --workers $(WORKERS)
+
+snapshots: $(STAMP)
+	$(BIN)/microwork snapshots $(if $(UPDATE),--update,)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 check: $(STAMP)
 	$(BIN)/microwork check

@@ -131,3 +131,37 @@ def test_reproduce_fails_when_a_reproduced_figure_breaks(built_book):
         assert len(report["figures"]) >= 30
     finally:
         path.write_bytes(original)
+
+
+def glued_and_specs(root: Path) -> tuple[dict, dict]:
+    from microwork.execute import glued_values
+    cache = root / "_build" / ".cache" / "chapters"
+    glued = {nb.parent.name: glued_values(nb) for nb in cache.glob("*/*.ipynb")}
+    specs = {p.name: p.read_text() for p in cache.glob("*/figures/*.vl.json")}
+    return glued, specs
+
+
+def test_two_clean_builds_are_identical(built_book):
+    glued_before, specs_before = glued_and_specs(built_book)
+    assert len(specs_before) >= 10 and sum(len(v) for v in glued_before.values()) >= 100
+    microwork("build", "--force", root=built_book, check=True)
+    glued_after, specs_after = glued_and_specs(built_book)
+    assert glued_after == glued_before
+    assert specs_after == specs_before
+
+
+def test_chart_specs_equal_their_snapshots(built_book):
+    result = microwork("snapshots", root=built_book)
+    assert result.returncode == 0, result.stderr
+
+
+def test_changed_chart_is_reported(built_book):
+    snapshot = built_book / "tests" / "snapshots" / "charts" / "size-tiers.vl.json"
+    original = snapshot.read_text()
+    try:
+        snapshot.write_text(original.replace('"#1b4f72"', '"#000000"', 1))
+        result = microwork("snapshots", root=built_book)
+        assert result.returncode == 1
+        assert "size-tiers.vl.json: spec changed" in result.stderr
+    finally:
+        snapshot.write_text(original)

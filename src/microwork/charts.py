@@ -71,14 +71,20 @@ def spec_of(chart: alt.TopLevelMixin) -> dict:
 
 
 def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path = FIGURE_DIR) -> dict[str, Path]:
-    """Write ``name``.png, .svg and .csv (the figure's data) into ``folder``."""
+    """Write ``name``.png, .svg, .csv (the figure's data) and .vl.json (its Vega-Lite spec) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     spec = spec_of(chart)
-    paths = {kind: folder / f"{name}.{kind}" for kind in ("png", "svg", "csv")}
+    paths = {kind: folder / f"{name}.{kind}" for kind in ("png", "svg", "csv", "vl.json")}
     paths["png"].write_bytes(vlc.vegalite_to_png(spec, scale=2))
     paths["svg"].write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
     data.to_csv(paths["csv"], index=False)
+    paths["vl.json"].write_text(spec_text(spec) + "\n", encoding="utf-8")
     return paths
+
+
+def spec_text(spec: dict) -> str:
+    """The spec as canonical JSON (sorted keys, no NaN): what the page embeds and the snapshots compare."""
+    return json.dumps(without_nan(spec), sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False)
 
 
 def without_nan(value: object) -> object:
@@ -131,7 +137,8 @@ def show_figure(
     """
     paths = export(chart, data, name)
     display(HTML(chart_html(spec_of(chart), name, description)))
-    downloads = " · ".join(f"{{download}}`{kind.upper()} <{path.as_posix()}>`" for kind, path in paths.items())
+    labels = {"png": "PNG", "svg": "SVG", "csv": "data (CSV)", "vl.json": "Vega-Lite spec"}
+    downloads = " · ".join(f"{{download}}`{labels[kind]} <{path.as_posix()}>`" for kind, path in paths.items())
     display(Markdown(
         f"*{description}*\n\n"
         f"Download: {downloads}\n\n"

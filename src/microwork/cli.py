@@ -22,6 +22,7 @@ EPILOG = """examples:
                                        run one chapter with an override and print its key results
   microwork check                      validate the data package
   microwork reproduce                  re-execute everything from scratch and write the reproduction report
+  microwork snapshots [--update]       compare the charts' Vega-Lite specs with tests/snapshots/charts
 """
 
 BASELINE = Path("tests") / "snapshots" / "reproduction-baseline.json"
@@ -108,6 +109,24 @@ def command_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_snapshots(args: argparse.Namespace) -> int:
+    from . import snapshots
+
+    root = project_root()
+    if not snapshots.built_specs(root):
+        build(root, workers=args.workers)
+    if args.update:
+        print(f"{snapshots.update(root)} chart snapshots written to {snapshots.SNAPSHOTS}.")
+        return 0
+    problems = snapshots.differences(root)
+    if problems:
+        print("Charts that differ from their snapshots (accept with `microwork snapshots --update`):\n  "
+              + "\n  ".join(problems), file=sys.stderr)
+        return 1
+    print(f"Every chart spec equals its snapshot in {snapshots.SNAPSHOTS}.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="microwork", description=__doc__, epilog=EPILOG,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -137,6 +156,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--update-baseline", action="store_true",
                    help=f"accept this report as the new baseline ({BASELINE})")
     p.set_defaults(func=command_reproduce)
+
+    p = commands.add_parser("snapshots", help="compare chart specs with their snapshots, or update the snapshots",
+                            epilog="examples:\n  microwork snapshots\n  microwork snapshots --update",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--update", action="store_true", help="accept the specs of the last build as the new snapshots")
+    p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time, if a build is needed")
+    p.set_defaults(func=command_snapshots)
 
     p = commands.add_parser("check", help="validate the data package (and parameters) without executing anything",
                             epilog="example: microwork check -p size:accounts_per_person=1.5")
