@@ -131,6 +131,7 @@ def test_reproduce_fails_when_a_reproduced_figure_breaks(built_book):
         assert len(report["figures"]) >= 30
     finally:
         path.write_bytes(original)
+        microwork("build", root=built_book, check=True)
 
 
 def glued_and_specs(root: Path) -> tuple[dict, dict]:

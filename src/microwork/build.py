@@ -100,10 +100,15 @@ def notebook_digest(path: Path) -> str:
     return digest([json.dumps([cells, notebook.get("metadata", {}).get("kernelspec")], sort_keys=True).encode()])
 
 
-def code_digest(root: Path) -> str:
-    """Hash of the package code and the pinned environment."""
+# Modules that chapter kernels never import: a change to them re-renders the book but re-executes nothing.
+RENDER_ONLY = {"build.py", "cli.py", "render.py", "sphinxext.py", "snapshots.py", "static"}
+
+
+def code_digest(root: Path, for_execution: bool = False) -> str:
+    """Hash of the package code and the pinned environment (only what kernels import, if ``for_execution``)."""
     files = sorted((root / "src" / "microwork").rglob("*"))
-    files = [f for f in files if f.is_file() and "__pycache__" not in f.parts]
+    files = [f for f in files if f.is_file() and "__pycache__" not in f.parts
+             and not (for_execution and RENDER_ONLY & set(f.relative_to(root / "src" / "microwork").parts))]
     files += [root / name for name in CODE_FILES if (root / name).is_file()]
     return digest([str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() for f in files])
 
@@ -142,7 +147,7 @@ def execute_all(root: Path, build_dir: Path, workers: int, force: bool) -> tuple
     cache_dir = build_dir / ".cache" / "chapters"
     failed_dir = build_dir / "failed"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    code = code_digest(root)
+    code = code_digest(root, for_execution=True)
     jobs, cached = {}, []
     for notebook in chapter_notebooks(root):
         key = execution_key(notebook, {}, code)
@@ -208,16 +213,20 @@ def write_stage(files: dict[str, bytes], stage: Path) -> None:
 
 
 def render(stage: Path, output: Path) -> Path:
-    """Render the staged book with Jupyter Book (warnings are errors); return the HTML folder."""
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage),
-               "--path-output", str(output), "-W", "-n", "--keep-going"]
+    """Render the staged book with Jupyter Book's Sphinx build (warnings are errors); return the HTML folder.
+
+    Runs ``microwork.render`` in a fresh process: the same call as ``jupyter-book build -W -n
+    --keep-going``, without the command-line start-up.
+    """
+    html = output / "_build" / "html"
+    command = [sys.executable, "-m", "microwork.render", str(stage), str(html)]
     say("rendering the book with Jupyter Book (warnings are errors)")
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         lines = (result.stdout + result.stderr).splitlines()
         problems = [line for line in lines if "WARNING" in line or "ERROR" in line or "Error" in line]
         raise BuildError("Jupyter Book failed:\n" + "\n".join(problems[-30:] or lines[-30:]))
-    return output / "_build" / "html"
+    return html
 
 
 def publish(build_dir: Path, site_html: Path) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import bibliography_keys, file_sha256, read_descriptor
+from .data import bibliography_keys, file_sha256, log_read, read_descriptor
 from .validate import validate_table
 
 
@@ -49,6 +49,7 @@ def catalogue(folder: Path) -> list[dict]:
     for resource in read_descriptor(folder)["resources"]:
         path = folder / resource["path"]
         rows = validate_table(path, resource["schema"], keys, name=f"data/{resource['path']}")
+        log_read(path)
         source_fields = [f["name"] for f in resource["schema"]["fields"] if f.get("x-bibtex-key")]
         sources = sorted({row[f] for row in rows for f in source_fields if row[f]})
         entries.append({"resource": resource, "rows": len(rows), "sha256": file_sha256(path), "sources": sources})

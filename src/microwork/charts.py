@@ -75,8 +75,9 @@ def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path
     folder.mkdir(parents=True, exist_ok=True)
     spec = spec_of(chart)
     paths = {kind: folder / f"{name}.{kind}" for kind in ("png", "svg", "csv", "vl.json")}
-    paths["png"].write_bytes(vlc.vegalite_to_png(spec, scale=2))
-    paths["svg"].write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+    svg = vlc.vegalite_to_svg(spec)  # render once; the PNG is rasterised from the SVG (much cheaper than re-rendering)
+    paths["svg"].write_text(svg, encoding="utf-8")
+    paths["png"].write_bytes(vlc.svg_to_png(svg, scale=2))
     data.to_csv(paths["csv"], index=False)
     paths["vl.json"].write_text(spec_text(spec) + "\n", encoding="utf-8")
     return paths

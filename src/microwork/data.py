@@ -26,6 +26,7 @@ PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "
 def read_descriptor(folder: Path | None = None) -> dict[str, Any]:
     """Return the parsed ``datapackage.json``."""
     path = (folder or data_dir()) / "datapackage.json"
+    record_reads([path])
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
@@ -53,12 +54,17 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def log_read(path: Path) -> None:
-    """Record that a data file was read, when the build asked for it."""
+def record_reads(paths: list[Path]) -> None:
+    """Append ``paths`` to the file named by ``MICROWORK_READ_LOG``, when the build set it."""
     log = os.environ.get("MICROWORK_READ_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write(f"{path.resolve()}\n")
+            handle.writelines(f"{p.resolve()}\n" for p in paths)
+
+
+def log_read(path: Path) -> None:
+    """Record that a data file was read, with the descriptor and bibliography it was checked against."""
+    record_reads([path, path.parent / "datapackage.json", path.parent.parent / "references.bib"])
 
 
 def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:

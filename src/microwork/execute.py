@@ -15,6 +15,21 @@ from .data import file_sha256
 READ_LOG = "data-files-read.log"
 
 
+def ipc_kernel_manager() -> type:
+    """A kernel manager whose kernels talk over local IPC sockets instead of TCP ports.
+
+    Two chapters starting their kernels at the same moment could pick the same free TCP port
+    ("Kernel died before replying to kernel_info"); IPC socket files are unique per kernel.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(transport="ipc", **kwargs)
+
+    return IPCKernelManager
+
+
 @dataclass(frozen=True)
 class ChapterFailure:
     """Where and how a chapter failed."""
@@ -77,7 +92,8 @@ def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], fai
     try:
         papermill.execute_notebook(
             str(source), str(output), parameters=parameters or None, cwd=str(workdir),
-            kernel_name="python3", progress_bar=False, log_output=False,
+            kernel_name="python3", progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            kernel_manager_class=ipc_kernel_manager(),
         )
     except PapermillExecutionError as error:
         failed_dir.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,8 @@ written into the site's ``_static`` folder and loaded only by pages with a chart
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +19,54 @@ STATIC = Path(__file__).parent / "static"
 BUNDLE = "vendor/vega-bundle.js"
 
 
+def bundle_cache() -> Path:
+    """Where the generated Vega bundle is kept between builds (it takes a second or two to generate)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "microwork" / f"vega-bundle-vl-convert-{vlc.__version__}.js"
+
+
+def vega_bundle() -> str:
+    """The Vega, Vega-Lite and vega-embed bundle of vl-convert, wrapped in a function.
+
+    The bundle is a plain script with top-level declarations; the wrapper keeps them from
+    colliding with other scripts' globals. It still sets ``window.vegaEmbed``.
+    """
+    cache = bundle_cache()
+    if cache.is_file():
+        return cache.read_text(encoding="utf-8")
+    code = "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(code, encoding="utf-8")
+    except OSError:  # a read-only home: generate it every time
+        pass
+    return code
+
+
 def write_bundle(app: Any) -> None:
     """Write the Vega bundle into a static folder of this build."""
     folder = Path(app.doctreedir).parent / "microwork_static"
     target = folder / BUNDLE
     target.parent.mkdir(parents=True, exist_ok=True)
-    # The bundle is a plain script with top-level declarations; wrapped in a function so that
-    # they do not collide with other scripts' globals. It still sets window.vegaEmbed.
-    code = "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"
-    if not target.is_file() or target.read_text(encoding="utf-8") != code:
-        target.write_text(code, encoding="utf-8")
+    target.write_text(vega_bundle(), encoding="utf-8")
     app.config.html_static_path.extend([str(folder), str(STATIC)])
+
+
+def cache_bibtex_plugin_lookups() -> None:
+    """Look up each pybtex / sphinxcontrib-bibtex plugin's entry point once per build, not once per citation.
+
+    Both libraries call ``importlib.metadata.entry_points(group=..., name=...)`` for every
+    citation they format, and each call scans every installed package (seconds per build).
+    The installed packages do not change during a build, so the answer is cached.
+    """
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin
+
+    for module in (pybtex.plugin, sphinxcontrib.bibtex.plugin):
+        lookup = module.entry_points
+        if not hasattr(lookup, "cache_info"):
+            module.entry_points = functools.lru_cache(maxsize=None)(
+                lambda group=None, name=None, _lookup=lookup: tuple(_lookup(group=group, name=name)))
 
 
 def is_thebe(asset: Any) -> bool:
@@ -48,6 +87,7 @@ def add_chart_scripts(app: Any, pagename: str, templatename: str, context: dict,
 
 
 def setup(app: Any) -> dict[str, Any]:
+    cache_bibtex_plugin_lookups()
     app.connect("builder-inited", write_bundle)
     app.connect("html-page-context", add_chart_scripts)
     app.add_css_file("microwork.css")
