@@ -61,3 +61,52 @@ def test_plain_papermill_refuses_bad_value_inside_the_notebook(book, tmp_path):
 def test_microwork_run_prints_key_results(book):
     result = microwork("run", "size", "-p", "accounts_per_person=1.5", root=book, check=True)
     assert "casual_book" in result.stdout and "212,730.6667" in result.stdout
+
+
+def run_chapter(book, monkeypatch, tmp_path, chapter, **parameters):
+    monkeypatch.setenv("MICROWORK_ROOT", str(book))
+    folder = tmp_path / chapter
+    execute_chapter(book / "chapters" / f"{chapter}.ipynb", folder, parameters, tmp_path / "failed")
+    return glued_values(folder / f"{chapter}.ipynb")
+
+
+def test_sensitivity_default_and_altered(book, monkeypatch, tmp_path):
+    default = run_chapter(book, monkeypatch, tmp_path / "a", "sensitivity", draws=2000)
+    narrow = run_chapter(book, monkeypatch, tmp_path / "b", "sensitivity", draws=2000,
+                         accounts_per_person_low=1.27, accounts_per_person_high=1.27)
+    assert default["casual_q05"] < default["casual_q50"] < default["casual_q95"]
+    assert narrow["casual_q95"] - narrow["casual_q05"] < default["casual_q95"] - default["casual_q05"]
+    again = run_chapter(book, monkeypatch, tmp_path / "c", "sensitivity", draws=2000)
+    assert again == default, "same seed, same results"
+
+
+def test_lab_default_and_altered(book, monkeypatch, tmp_path):
+    default = run_chapter(book, monkeypatch, tmp_path / "a", "lab", population_size=20000)
+    equal_reach = run_chapter(book, monkeypatch, tmp_path / "b", "lab", population_size=20000, catchability_ratio=1.0)
+    no_overlap = run_chapter(book, monkeypatch, tmp_path / "c", "lab", population_size=20000, overlap=0.0)
+    assert default["bias_raw"] > 0.1
+    assert default["bias_chapman"] < -0.05, "unequal reach makes capture-recapture undercount"
+    assert abs(equal_reach["bias_chapman"]) < abs(default["bias_chapman"])
+    assert no_overlap["bias_raw"] == 0 and no_overlap["accounts_per_person_true"] == 1.0
+
+
+def test_crossed_range_is_refused_before_running(book):
+    result = microwork("run", "sensitivity", "-p", "accounts_per_person_low=2", "-p", "accounts_per_person_high=1.5",
+                       root=book)
+    assert result.returncode == 1
+    assert "accounts_per_person_low (2.0) is above accounts_per_person_high (1.5)" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "run", "params", "check", "reproduce", "snapshots"])
+def test_every_command_has_help_with_an_example(book, command):
+    result = microwork(command, "--help", root=book, check=True)
+    assert "example" in result.stdout
+
+
+def test_check_validates_parameters_without_running(book):
+    before = sorted((book / "_build").rglob("*")) if (book / "_build").exists() else []
+    assert microwork("check", "-p", "size:accounts_per_person=1.5", root=book).returncode == 0
+    refused = microwork("check", "-p", "size:accounts_per_person=7", root=book)
+    assert refused.returncode == 1 and "outside the allowed range" in refused.stderr
+    after = sorted((book / "_build").rglob("*")) if (book / "_build").exists() else []
+    assert after == before, "check must not execute or write anything"
