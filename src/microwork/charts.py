@@ -99,13 +99,26 @@ def without_nan(value: object) -> object:
     return value
 
 
-def chart_html(spec: dict, name: str, description: str) -> str:
-    """HTML that the book's ``microwork-charts.js`` turns into an interactive chart."""
+def data_table_html(data: pd.DataFrame, name: str) -> str:
+    """The chart's data as an HTML table in a collapsed block: the text alternative a screen reader can reach."""
+    table = data.to_html(index=False, border=0, classes="mw-data-table", na_rep="", float_format=lambda v: f"{v:,.6g}")
+    return (f'<details class="mw-data" id="data-{name}"><summary>Data table of this chart</summary>\n'
+            f"{table}\n</details>")
+
+
+def chart_html(spec: dict, name: str, description: str, data: pd.DataFrame | None = None) -> str:
+    """HTML that the book's ``microwork-charts.js`` turns into an interactive chart.
+
+    The chart is an image for assistive technology, labelled with ``description``; its data
+    follow as a table.
+    """
     payload = json.dumps(without_nan(spec), sort_keys=True, allow_nan=False).replace("</", "<\\/")
+    described = f' aria-describedby="data-{name}"' if data is not None else ""
     return (
         f'<div class="mw-vega" id="chart-{name}" data-spec="spec-{name}" role="img" '
-        f'aria-label="{html.escape(description)}"></div>\n'
+        f'aria-label="{html.escape(description)}"{described}></div>\n'
         f'<script type="application/json" id="spec-{name}">{payload}</script>'
+        + (f"\n{data_table_html(data, name)}" if data is not None else "")
     )
 
 
@@ -137,11 +150,14 @@ def show_figure(
     package tables it was computed from (named, with their hashes, in the provenance).
     """
     paths = export(chart, data, name)
-    display(HTML(chart_html(spec_of(chart), name, description)))
+    display(HTML(chart_html(spec_of(chart), name, description, data)))
     labels = {"png": "PNG", "svg": "SVG", "csv": "data (CSV)", "vl.json": "Vega-Lite spec"}
     downloads = " · ".join(f"{{download}}`{labels[kind]} <{path.as_posix()}>`" for kind, path in paths.items())
+    # A numbered figure (cross-references: {numref}`fig-NAME`). On screen it shows only its caption under the
+    # interactive chart; in print and PDF its static SVG replaces the chart.
     display(Markdown(
-        f"*{description}*\n\n"
+        f":::{{figure}} {paths['svg'].as_posix()}\n:name: fig-{name}\n:alt: {description}\n:figclass: mw-static-figure\n\n"
+        f"{description}\n:::\n\n"
         f"Download: {downloads}\n\n"
         f"{provenance(inputs if inputs is not None else data, sources, parameters)}"
     ))
