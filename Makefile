@@ -41,7 +41,13 @@ bench: $(STAMP)
 check: $(STAMP)
 	$(BIN)/microwork check
 
-test: $(STAMP)
+JS_STAMP := tests/js/node_modules/.installed
+
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(STAMP) $(JS_STAMP)
 	bash .ci/install-system-deps
 	$(BIN)/python -m pytest
 

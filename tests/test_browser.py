@@ -1,13 +1,15 @@
 """The built book in a real browser (Debian chromium driven by Playwright), with the network cut off.
 
-Every request to a host other than the local test server is aborted and recorded;
-the test fails if a page asks for one.
+Every request to a host other than the local test server is aborted and recorded; a page that asks
+for one fails. Each page is also checked with axe-core for serious or critical accessibility
+violations, and a screenshot of it is kept in ``_build/test-artifacts/screenshots``.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -15,11 +17,18 @@ from urllib.parse import urlparse
 
 import pytest
 
+from conftest import ROOT
+from test_prose import toc_documents
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "_build" / "test-artifacts" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+PAGES = [str(p.relative_to(ROOT).with_suffix(".html")) for p in toc_documents()] + ["search.html"]
+CLEAN = {"outside": [], "failed": [], "errors": [], "console": []}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -31,8 +40,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def site_url(built_book):
     site = (built_book / "_build" / "html").resolve()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
@@ -48,17 +56,17 @@ def browser():
         browser.close()
 
 
-def open_page(browser, url, screenshot: Path | None = None):
+def open_page(browser, url):
     """Load ``url`` with every outside request blocked; return the page and what went wrong."""
-    problems = {"outside": [], "failed": [], "errors": [], "console": []}
+    problems = {key: [] for key in CLEAN}
     page = browser.new_page(viewport={"width": 1200, "height": 900})
 
     def route(request_route):
-        host = urlparse(request_route.request.url).hostname
-        if request_route.request.url.startswith("data:") or host == "127.0.0.1":
+        request = request_route.request
+        if request.url.startswith("data:") or urlparse(request.url).hostname == "127.0.0.1":
             request_route.continue_()
         else:
-            problems["outside"].append(request_route.request.url)
+            problems["outside"].append(request.url)
             request_route.abort()
 
     page.route("**/*", route)
@@ -70,23 +78,53 @@ def open_page(browser, url, screenshot: Path | None = None):
     page.wait_for_function(
         "() => [...document.querySelectorAll('.mw-vega')].every(e => ['drawn', 'failed'].includes(e.dataset.chartStatus))",
         timeout=20_000)
-    if screenshot:
-        page.screenshot(path=str(screenshot), full_page=True)
     return page, problems
 
 
-def test_size_page_draws_its_charts_offline(browser, site_url, tmp_path_factory):
-    shots = tmp_path_factory.mktemp("screenshots")
-    page, problems = open_page(browser, f"{site_url}/chapters/size.html", shots / "size.png")
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_and_draws_its_charts(browser, site_url, path):
+    page, problems = open_page(browser, f"{site_url}/{path}")
     statuses = page.eval_on_selector_all(".mw-vega", "els => els.map(e => e.dataset.chartStatus)")
-    assert statuses == ["drawn"] * 4
-    assert page.eval_on_selector_all(".mw-vega svg", "els => els.length") == 4
-    assert problems == {"outside": [], "failed": [], "errors": [], "console": []}
+    assert all(s == "drawn" for s in statuses), statuses
+    assert page.eval_on_selector_all(".mw-vega svg", "els => els.length") == len(statuses)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / (path.replace("/", "-").removesuffix(".html") + ".png")), full_page=True)
+    assert problems == CLEAN
+    page.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation(browser, site_url, path):
+    page, _ = open_page(browser, f"{site_url}/{path}")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))")
+    assert violations == []
+    page.close()
+
+
+def test_every_chart_has_a_text_alternative(browser, site_url):
+    page, _ = open_page(browser, f"{site_url}/chapters/size.html")
+    charts = page.eval_on_selector_all(".mw-vega", """els => els.map(e => ({
+        label: e.getAttribute('aria-label') || '',
+        table: (document.getElementById(e.getAttribute('aria-describedby')) || {querySelectorAll: () => []})
+               .querySelectorAll('table tbody tr').length}))""")
+    assert charts and all(len(c["label"]) > 40 and c["table"] > 0 for c in charts), charts
+
+
+def test_search_finds_clickworker(browser, site_url):
+    page, problems = open_page(browser, f"{site_url}/search.html?q=Clickworker")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))")
+    assert any("size" in h for h in hits), hits
+    assert problems == CLEAN
+
+
+def test_size_page_shows_the_headline_numbers(browser, site_url):
+    page, _ = open_page(browser, f"{site_url}/chapters/size.html")
     text = page.inner_text("main")
     for number in ("14,903", "52,337", "266,126", "319,096", "1.199"):
         assert number in text
-
-
-def test_landing_page_loads_cleanly(browser, site_url):
-    page, problems = open_page(browser, f"{site_url}/chapters/index.html")
-    assert problems == {"outside": [], "failed": [], "errors": [], "console": []}
+    assert re.search(r"Fig\. 2\.1", text), "figures are numbered"

@@ -18,8 +18,10 @@ import pandas as pd
 import vl_convert as vlc
 from IPython.display import HTML, Markdown, display
 
-# Colours that stay distinct in grayscale (dark, mid, light).
-PALETTE = ["#1b4f72", "#e67e22", "#7fb3d5", "#6e2c00", "#b3b6b7"]
+# Categorical colours: the first three differ in lightness (they stay distinct in grayscale) and each has at
+# least 3:1 contrast with the white page. Charts with more than three categories also encode them by shape.
+PALETTE = ["#0b2545", "#d95f02", "#7b3294", "#8c8c8c"]
+LIGHT = "#5b8db8"  # bars that are not highlighted (4:1 against the dark highlight, 3.5:1 against white)
 FIGURE_DIR = Path("figures")
 
 
@@ -52,7 +54,7 @@ def horizontal_bars(
     order = frame.sort_values(value, ascending=False)[category] if sort_by_value else frame[category]
     sort = list(dict.fromkeys(order))
     colour = (
-        alt.Color(f"{highlight}:N", scale=alt.Scale(domain=[False, True], range=[PALETTE[2], PALETTE[0]]), legend=None)
+        alt.Color(f"{highlight}:N", scale=alt.Scale(domain=[False, True], range=[LIGHT, PALETTE[0]]), legend=None)
         if highlight else alt.value(PALETTE[0])
     )
     base = alt.Chart(frame).encode(
@@ -116,7 +118,7 @@ def chart_html(spec: dict, name: str, description: str, data: pd.DataFrame | Non
     described = f' aria-describedby="data-{name}"' if data is not None else ""
     return (
         f'<div class="mw-vega" id="chart-{name}" data-spec="spec-{name}" role="img" '
-        f'aria-label="{html.escape(description)}"{described}></div>\n'
+        f'aria-label="{html.escape(description)}" data-description="{html.escape(description)}"{described}></div>\n'
         f'<script type="application/json" id="spec-{name}">{payload}</script>'
         + (f"\n{data_table_html(data, name)}" if data is not None else "")
     )
@@ -205,7 +207,7 @@ def interval_chart(frame: pd.DataFrame, category: str, low: str, middle: str, hi
     """A range bar from ``low`` to ``high`` with a tick at ``middle`` and a diamond at ``marker``, one row each."""
     base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", sort=None, title=None))
     axis = alt.Axis(format=",.0f")
-    bars = base.mark_bar(color=PALETTE[2], height=14).encode(
+    bars = base.mark_bar(color=LIGHT, height=14).encode(
         x=alt.X(f"{low}:Q", title=value_title, axis=axis), x2=f"{high}:Q",
         tooltip=[alt.Tooltip(f"{c}:Q", format=",.0f") for c in (low, middle, high, marker)])
     ticks = base.mark_tick(color=PALETTE[0], thickness=3, size=18).encode(x=f"{middle}:Q")

@@ -86,9 +86,41 @@ def add_chart_scripts(app: Any, pagename: str, templatename: str, context: dict,
         app.add_js_file("microwork-charts.js", loading_method="defer")
 
 
+# Accessibility fixes to the HTML that the theme and docutils write (found by the axe-core browser test).
+ACCESSIBILITY_FIXES = [
+    # pydata-sphinx-theme's search field is labelled "Search" while it shows "Search Ctrl+K": the label must
+    # contain the visible text, so the field is left to be named by its content.
+    ('class="btn search-button-field search-button__button pst-js-only" title="Search" aria-label="Search"',
+     'class="btn search-button-field search-button__button pst-js-only" title="Search"'),
+    # The theme's colour-mode button is labelled "Color mode"; the titles of its icons became visible text
+    # that did not match the label. The button keeps its label; the icons are decorative.
+    ('data-mode="light" title="Light"></i>', 'data-mode="light" aria-hidden="true"></i>'),
+    ('data-mode="dark"  title="Dark"></i>', 'data-mode="dark" aria-hidden="true"></i>'),
+    ('data-mode="auto"  title="System Settings"></i>', 'data-mode="auto" aria-hidden="true"></i>'),
+    # sphinx-togglebutton labels its summary "Toggle hidden content" while it shows "Show code cell content".
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+    # docutils puts bibliography entries with role "doc-biblioentry" in a role="list": a list needs "listitem"s.
+    ('role="doc-biblioentry"', 'role="listitem"'),
+]
+
+
+def fix_accessibility(app: Any, exception: Exception | None) -> None:
+    """Apply :data:`ACCESSIBILITY_FIXES` to every HTML page written."""
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = text
+        for old, new in ACCESSIBILITY_FIXES:
+            fixed = fixed.replace(old, new)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
     cache_bibtex_plugin_lookups()
     app.connect("builder-inited", write_bundle)
     app.connect("html-page-context", add_chart_scripts)
+    app.connect("build-finished", fix_accessibility)
     app.add_css_file("microwork.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,7 +5,12 @@
       var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
       el.dataset.chartStatus = "drawing";
       window.vegaEmbed(el, spec, { renderer: "svg", actions: false })
-        .then(function () { el.dataset.chartStatus = "drawn"; })
+        .then(function () {
+          // vega-embed replaces the container's label with a generic one: give the description back.
+          el.setAttribute("aria-label", el.dataset.description);
+          el.setAttribute("role", "img");
+          el.dataset.chartStatus = "drawn";
+        })
         .catch(function (error) {
           el.dataset.chartStatus = "failed";
           el.textContent = "This chart could not be drawn: " + error;
