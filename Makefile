@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WORKERS ?= 2
 
-.PHONY: book test venv check reproduce snapshots bench clean help
+.PHONY: book test pdf venv check reproduce snapshots bench clean help
 
 help:
 	@echo "make book    build the whole book into _build/html"
 	@echo "make test    run the test suite (builds the book in a temporary copy)"
+	@echo "make pdf     one PDF per chapter and one for the whole book, in _build/pdf"
 	@echo "make check   validate the data package"
 	@echo "make reproduce  re-execute everything from scratch; write _build/reproduce/report.json"
 	@echo "make snapshots  compare chart specs with tests/snapshots/charts (UPDATE=1 to accept them)"
@@ -37,6 +38,10 @@ snapshots: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+pdf: $(STAMP)
+	bash .ci/install-system-deps
+	$(BIN)/microwork pdf --workers $(WORKERS)
 
 check: $(STAMP)
 	$(BIN)/microwork check

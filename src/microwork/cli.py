@@ -23,6 +23,7 @@ EPILOG = """examples:
   microwork check                      validate the data package
   microwork reproduce                  re-execute everything from scratch and write the reproduction report
   microwork snapshots [--update]       compare the charts' Vega-Lite specs with tests/snapshots/charts
+  microwork pdf                        print one PDF per chapter and one for the whole book into _build/pdf
 """
 
 BASELINE = Path("tests") / "snapshots" / "reproduction-baseline.json"
@@ -127,6 +128,18 @@ def command_snapshots(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_pdf(args: argparse.Namespace) -> int:
+    from .pdf import make_pdfs
+
+    root = project_root()
+    build(root, workers=args.workers)
+    files = make_pdfs(root)
+    for path in files:
+        print(f"  {path.relative_to(root)}  {path.stat().st_size / 1024:,.0f} KiB")
+    print(f"{len(files)} PDF files in _build/pdf.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="microwork", description=__doc__, epilog=EPILOG,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -163,6 +176,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--update", action="store_true", help="accept the specs of the last build as the new snapshots")
     p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time, if a build is needed")
     p.set_defaults(func=command_snapshots)
+
+    p = commands.add_parser("pdf", help="print one PDF per chapter and one for the whole book (Debian chromium)",
+                            epilog="example: microwork pdf")
+    p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time, if a build is needed")
+    p.set_defaults(func=command_pdf)
 
     p = commands.add_parser("check", help="validate the data package (and parameters) without executing anything",
                             epilog="example: microwork check -p size:accounts_per_person=1.5")
