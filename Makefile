@@ -47,12 +47,19 @@ check: $(STAMP)
 	$(BIN)/microwork check
 
 JS_STAMP := tests/js/node_modules/.installed
+CFF_STAMP := .venv-cff/.installed
+
+# cffconvert (CITATION.cff validation) needs an old jsonschema: it gets a small venv of its own.
+$(CFF_STAMP): .ci/cffconvert.lock
+	@test -x .venv-cff/bin/python || $(PYTHON) -m venv .venv-cff
+	.venv-cff/bin/python -m pip install --quiet --disable-pip-version-check -r .ci/cffconvert.lock
+	@touch $@
 
 $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: $(STAMP) $(JS_STAMP)
+test: $(STAMP) $(JS_STAMP) $(CFF_STAMP)
 	bash .ci/install-system-deps
 	$(BIN)/python -m pytest
 
