@@ -24,3 +24,12 @@ def test_lock_file_agrees_with_pyproject(repo_root):
     locked = pins((repo_root / "requirements.lock").read_text().splitlines())
     for name, version in declared.items():
         assert locked.get(name) == version, f"{name}: pyproject {version}, lock {locked.get(name)}"
+
+
+def test_changelog_covers_the_data_version(repo_root):
+    import json
+    package = json.loads((repo_root / "data" / "datapackage.json").read_text())
+    versions = [entry["version"] for entry in package["changelog"]]
+    assert versions[0] == package["version"], "add a changelog entry for the new data version"
+    assert len(set(versions)) == len(versions)
+    assert all(entry["changes"] for entry in package["changelog"])
