@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SKIP = {".venv", "_build", ".git", ".pytest_cache", "node_modules", "figures", "__pycache__", ".ipynb_checkpoints"}
+SKIP = {".venv", ".venv-cff", "_build", ".git", ".pytest_cache", "node_modules", "figures", "__pycache__", ".ipynb_checkpoints"}
 CHANGED_FILE = "data/press_coverage.csv"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SKIP = {".venv", "_build", ".git", ".pytest_cache", "node_modules", "figures", "__pycache__", ".ipynb_checkpoints"}
+SKIP = {".venv", ".venv-cff", "_build", ".git", ".pytest_cache", "node_modules", "figures", "__pycache__", ".ipynb_checkpoints"}
 
 
 def copy_book(target: Path) -> Path:
