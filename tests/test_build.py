@@ -160,7 +160,7 @@ def test_changed_chart_is_reported(built_book):
     snapshot = built_book / "tests" / "snapshots" / "charts" / "size-tiers.vl.json"
     original = snapshot.read_text()
     try:
-        snapshot.write_text(original.replace('"#1b4f72"', '"#000000"', 1))
+        snapshot.write_text(original.replace('"$schema"', '"$schema_changed"', 1))
         result = microwork("snapshots", root=built_book)
         assert result.returncode == 1
         assert "size-tiers.vl.json: spec changed" in result.stderr
