@@ -7,17 +7,15 @@ violations, and a screenshot of it is kept in ``_build/test-artifacts/screenshot
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from conftest import ROOT
+from microwork.pdf import CHROMIUM_ARGS, serve
 from test_prose import toc_documents
 
 pytestmark = pytest.mark.browser
@@ -25,24 +23,14 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "_build" / "test-artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 PAGES = [str(p.relative_to(ROOT).with_suffix(".html")) for p in toc_documents()] + ["search.html"]
 CLEAN = {"outside": [], "failed": [], "errors": [], "console": []}
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(built_book):
-    site = (built_book / "_build" / "html").resolve()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve((built_book / "_build" / "html").resolve()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +39,7 @@ def browser():
         pytest.fail("Debian chromium is not installed: run `bash .ci/install-system-deps`")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -71,6 +71,11 @@ def published_rows(table: str, frame: pd.DataFrame, id_column: str, description:
     })
 
 
+def identifiers(prefix: str, names: pd.Series) -> pd.Series:
+    """Figure ids made from names, e.g. 'Wirk (Foule Factory)' -> 'registrations_wirk_foule_factory'."""
+    return prefix + "_" + names.str.lower().str.replace(r"[^a-z]+", "_", regex=True).str.strip("_")
+
+
 def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
     """Every published figure of the data package with the book's status for it."""
     published = load_table("published_figures")
@@ -93,8 +98,7 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
     verdicts = {c.figure_id: c for c in chapter_checks}
 
     registrations = registrations.assign(value=registrations["registrations"].astype(float),
-                                         key="registrations_" + registrations["platform"].str.lower()
-                                         .str.replace(r"[^a-z]+", "_", regex=True).str.strip("_"))
+                                         key=identifiers("registrations", registrations["platform"]))
     rows.append(published_rows("platform_registrations", registrations, "key", "platform", "size"))
     verdicts.update({c.figure_id: c for c in reported_all(
         registrations["key"], "a platform's own registration figure; the document it came from is not public")})
@@ -104,8 +108,7 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
     verdicts.update({c.figure_id: c for c in profile.profile_checks(load_table("survey_profile"))})
 
     workforces = workforces.assign(value=workforces["persons"].astype(float),
-                                   key="workforce_" + workforces["workforce"].str.lower()
-                                   .str.replace(r"[^a-z]+", "_", regex=True).str.strip("_"))
+                                   key=identifiers("workforce", workforces["workforce"]))
     rows.append(published_rows("comparison_workforces", workforces, "key", "workforce", "size"))
     verdicts.update({c.figure_id: c for c in reported_all(
         workforces["key"], "a workforce count reported in the press; its original source is not verified")})
