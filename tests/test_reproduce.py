@@ -36,6 +36,10 @@ def test_known_statuses(report):
 def test_report_matches_the_committed_baseline(report, repo_root):
     baseline = json.loads((repo_root / "tests" / "snapshots" / "reproduction-baseline.json").read_text())
     assert reproduce.regressions(json.loads(report.to_json(orient="records")), baseline["figures"]) == []
+    now = dict(zip(report["figure_id"], report["status"]))
+    changed = {f["figure_id"]: (f["status"], now.get(f["figure_id"])) for f in baseline["figures"]
+               if now.get(f["figure_id"]) != f["status"]}
+    assert changed == {}, "statuses changed: run `microwork reproduce --update-baseline` if intended"
 
 
 def test_regression_is_detected():

@@ -110,7 +110,8 @@ def code_digest(root: Path, for_execution: bool = False) -> str:
     files = [f for f in files if f.is_file() and "__pycache__" not in f.parts
              and not (for_execution and RENDER_ONLY & set(f.relative_to(root / "src" / "microwork").parts))]
     files += [root / name for name in CODE_FILES if (root / name).is_file()]
-    return digest([str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() for f in files])
+    parts = [str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() for f in files]
+    return digest(parts + [sys.version.encode()])  # the Python version too: a new interpreter re-executes
 
 
 def execution_key(notebook: Path, parameters: dict, code: str) -> str:
@@ -188,11 +189,14 @@ def stage_files(root: Path, build_dir: Path) -> dict[str, bytes]:
     files: dict[str, bytes] = {name: (root / name).read_bytes() for name in BOOK_FILES}
     files["_config.yml"] = staged_config(root).encode()
     executed = build_dir / ".cache" / "chapters"
+    notebooks = set(chapter_notebooks(root))
     for path in sorted((root / "chapters").rglob("*")):
         relative = path.relative_to(root)
         if not path.is_file() or "figures" in relative.parts or ".ipynb_checkpoints" in relative.parts:
             continue
         if path.suffix == ".ipynb":
+            if path not in notebooks:  # not in _toc.yml: not executed, and not part of the book
+                continue
             run_dir = executed / path.stem
             files[str(relative)] = (run_dir / path.name).read_bytes()
             for figure in sorted((run_dir / "figures").glob("*")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 STUDY_SOURCES = {"LTC2019en", "LTC2019fr", "Senate2019", "DiPLab2019"}
+CRITIQUE_SOURCES = {"BGS2019conv", "BGS2019wp", "PoleEmploi2019b"}
 
 
 def who_said_it(row: pd.Series) -> str:
@@ -15,7 +16,9 @@ def who_said_it(row: pd.Series) -> str:
         return "study, 2019" + (" (rounded)" if row["flag"] == "rounded" else "")
     if row["source"] == "TLC2020":
         return "study, 2020 restatement"
-    return "critique and its coverage"
+    if row["source"] in CRITIQUE_SOURCES:
+        return "critique and its coverage"
+    return "press coverage of the study"
 
 
 def estimates_side_by_side(published: pd.DataFrame) -> pd.DataFrame:

@@ -20,8 +20,12 @@ def population(people: int, platforms: int, overlap: float, shares: tuple[float,
     Each person holds 1 + Poisson(``overlap`` x k) accounts, k = 1, 2, 3 for casual, routine and
     very active people (the more active hold more accounts), on platforms chosen by popularity.
     """
+    if min(shares) < 0 or abs(sum(shares) - 1) > 1e-9:
+        raise ValueError(f"the activity shares must be non-negative and add up to 1, got {shares}")
+    if shares[0] >= 1:
+        raise ValueError("casual_share is 1: nobody is active, so the estimators have nothing to count")
     rng = np.random.default_rng(seed)
-    activity = rng.choice(len(ACTIVITY), size=people, p=np.asarray(shares) / sum(shares))
+    activity = rng.choice(len(ACTIVITY), size=people, p=np.asarray(shares))
     accounts = np.minimum(1 + rng.poisson(overlap * (activity + 1)), platforms)
     popularity = 1 / np.arange(1, platforms + 1)
     popularity /= popularity.sum()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,7 +146,9 @@ def check(chapter: str, **values: Any) -> dict[str, Any]:
         except ValueError as error:
             problems.append(f"{name}: {error}")
             continue
-        if parameter.low is not None and typed < parameter.low or parameter.high is not None and typed > parameter.high:
+        if isinstance(typed, float) and not math.isfinite(typed):
+            problems.append(f"{name}: {typed} is not a finite number")
+        elif parameter.low is not None and typed < parameter.low or parameter.high is not None and typed > parameter.high:
             problems.append(f"{name}: {typed} is outside the allowed range {parameter.allowed()}")
         elif parameter.choices is not None and typed not in parameter.choices:
             problems.append(f"{name}: {typed!r} is not {parameter.allowed()}")

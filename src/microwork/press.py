@@ -6,8 +6,11 @@ import re
 
 import pandas as pd
 
-# A number written the French way (260 000, 260.000, 260,000) or plainly (15000).
-NUMBER = re.compile(r"(?<![\d])(\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+|\d{4,})(?![\d])")
+from .checks import relative_gap
+
+# A count written with thousands separators, the French way (260 000, 260.000) or the English way
+# (260,000), or plainly with five digits or more. A plain four-digit number is taken for a year.
+NUMBER = re.compile(r"(?<![\d])(\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+|\d{5,})(?![\d])")
 
 
 def numbers_in(text: str) -> list[int]:
@@ -25,9 +28,13 @@ def figure_of(row: pd.Series) -> int | None:
 
 
 def closest_reading(figure: float, candidates: dict[str, float], tolerance: float = 0.10) -> str:
-    """The candidate nearest to ``figure`` (relative gap within ``tolerance``), or 'none of the study's counts'."""
-    name, target = min(candidates.items(), key=lambda item: abs(item[1] - figure) / item[1])
-    return name if abs(target - figure) / target <= tolerance else "none of the study's counts"
+    """The study count nearest to a press ``figure``, if within ``tolerance``, else 'none of the study's counts'.
+
+    The gap is measured relative to the press figure, as the reproduction report measures it
+    relative to the published figure (:func:`microwork.checks.relative_gap`).
+    """
+    name, target = min(candidates.items(), key=lambda item: relative_gap(figure, item[1]))
+    return name if relative_gap(figure, target) <= tolerance else "none of the study's counts"
 
 
 def figures_in_press(press: pd.DataFrame, candidates: dict[str, float]) -> pd.DataFrame:

@@ -56,8 +56,8 @@ def same_figure_twice(survey: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.
             "precise": f"{a['value']:g} ({a['source']})",
             "rounded": f"{b['value']:g} ({b['source']})",
             "same denominator": a["denominator"] == b["denominator"],
-            "verdict": "a rounding of the same figure" if consistent else "not the same statistic: different "
-            + ("denominators" if a["denominator"] != b["denominator"] else "values"),
+            "verdict": "a rounding of the same figure" if consistent else "not shown to be the same statistic: "
+            + ("denominators differ or are not stated" if a["denominator"] != b["denominator"] else "values differ"),
         })
     return pd.DataFrame(rows)
 

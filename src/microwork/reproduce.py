@@ -84,7 +84,8 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
     survey = load_table("survey_profile")
     workforces = load_table("comparison_workforces")
     international = load_table("international_estimates")
-    coefficient = accounts_per_person or float(published.set_index("figure_id").loc["accounts_per_person", "value"])
+    coefficient = (float(published.set_index("figure_id").loc["accounts_per_person", "value"])
+                   if accounts_per_person is None else accounts_per_person)
     result = size.estimate_size(registrations, tiers, published, coefficient)
 
     size_table = size.size_checks(result, tiers, published)

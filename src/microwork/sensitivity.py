@@ -23,6 +23,7 @@ INPUTS = {
     "weekly_share": "share of monthly workers active weekly",
 }
 TIERS = ["casual", "routine", "very_active"]
+LEVELS = (0.05, 0.5, 0.95)  # quantiles reported: a 90 % interval and the median
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def simulate(registrations: np.ndarray, ranges: Ranges, draws: int, seed: int) -
     return pd.DataFrame({**uniform, "french_share": french.mean(axis=1), **tiers})
 
 
-def intervals(draws: pd.DataFrame, levels: tuple[float, ...] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+def intervals(draws: pd.DataFrame, levels: tuple[float, ...] = LEVELS) -> pd.DataFrame:
     """Quantiles of each tier over the draws (one row per tier)."""
     table = draws[TIERS].quantile(list(levels)).T
     table.columns = [f"q{round(level * 100):02d}" for level in levels]
