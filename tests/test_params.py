@@ -52,3 +52,8 @@ def test_cli_refuses_before_any_kernel_starts(repo_root, tmp_path):
 def test_cli_params_lists_the_parameter(repo_root):
     result = microwork("params", "size", root=repo_root, check=True)
     assert "accounts_per_person" in result.stdout and "1.0 to 5.0" in result.stdout
+
+
+def test_non_finite_values_are_refused():
+    with pytest.raises(params.ParameterError, match="not a finite number"):
+        params.check("size", accounts_per_person="nan")
