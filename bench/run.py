@@ -12,8 +12,10 @@ Writes bench/RESULTS.md with the timings, the ratios and the machine.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
+import statistics
 import re
 import shutil
 import subprocess
@@ -58,15 +60,27 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+def cold_pair(scratch: Path, round_: int) -> tuple[float, float, str, Path]:
+    """One cold build each way, on fresh copies; return (microwork s, Jupyter Book s, microwork log, our copy)."""
+    ours = copy_book(scratch / f"ours-{round_}")
+    theirs = copy_book(scratch / f"theirs-{round_}")
+    print(f"round {round_}: cold microwork build ...", flush=True)
+    cold, cold_log = timed([str(BIN / "microwork"), "build", "--workers", "2"], ours)
+    print(f"round {round_}: cold jupyter-book build (execute_notebooks: force, serial) ...", flush=True)
+    jb, _ = timed([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"], theirs)
+    shutil.rmtree(theirs)
+    return cold, jb, cold_log, ours
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="cold builds of each kind, interleaved (default 3)")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="microwork-bench-") as scratch:
-        ours = copy_book(Path(scratch) / "ours")
-        theirs = copy_book(Path(scratch) / "theirs")
-        print("cold microwork build ...", flush=True)
-        cold, cold_log = timed([str(BIN / "microwork"), "build", "--workers", "2"], ours)
+        pairs = [cold_pair(Path(scratch), i + 1) for i in range(args.repeat)]
+        colds, jbs = [p[0] for p in pairs], [p[1] for p in pairs]
+        cold, jb, cold_log, ours = statistics.median(colds), statistics.median(jbs), pairs[-1][2], pairs[-1][3]
         chapters = len(re.findall(r"executed in", cold_log))
-        print("cold jupyter-book build (execute_notebooks: force, serial) ...", flush=True)
-        jb, _ = timed([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"], theirs)
         print("no-op microwork build ...", flush=True)
         noop, noop_log = timed([str(BIN / "microwork"), "build"], ours)
         path = ours / CHANGED_FILE
@@ -74,6 +88,7 @@ def main() -> None:
                         encoding="utf-8")
         print(f"microwork build after changing {CHANGED_FILE} ...", flush=True)
         changed, changed_log = timed([str(BIN / "microwork"), "build"], ours)
+    pairs_times = list(zip(colds, jbs))
     reexecuted = re.findall(r"\] (\S+): executed in", changed_log)
     readers = sorted(reexecuted)
     ratio = jb / cold
@@ -81,7 +96,8 @@ def main() -> None:
         "# Build benchmark",
         "",
         f"Measured by `bench/run.py` (`make bench`) on {time.strftime('%Y-%m-%d')}, in one run, on fresh copies of the",
-        "book with the dependencies already installed.",
+        f"book with the dependencies already installed. Cold builds: {args.repeat} of each kind, interleaved; the table",
+        "shows medians (this machine's timings vary by about a tenth from run to run).",
         "",
         f"Machine: {machine()}.",
         "",
@@ -89,7 +105,8 @@ def main() -> None:
         "|---|---:|---|---|",
         f"| cold `microwork build` ({chapters} notebooks, papermill with 2 workers, then Jupyter Book rendering) | {cold:.1f} | | |",
         f"| cold `jupyter-book build .` (Jupyter Book's own executor, `execute_notebooks: force`, serial) | {jb:.1f} | | |",
-        f"| **ratio** Jupyter Book / microwork | **{ratio:.2f}×** | ≥ 1.8× | {'yes' if ratio >= 1.8 else 'NO'} |",
+        f"| **ratio** Jupyter Book / microwork (medians) | **{ratio:.2f}×** | ≥ 1.8× | {'yes' if ratio >= 1.8 else 'NO'} |",
+        f"| each round: microwork / Jupyter Book (s) | {'; '.join(f'{c:.1f} / {j:.1f}' for c, j in pairs_times)} | | |",
         f"| no-op `microwork build` (nothing changed) | {noop:.2f} | < 3 s | {'yes' if noop < 3 else 'NO'} |",
         f"| `microwork build` after changing `{CHANGED_FILE}` | {changed:.1f} | only chapters reading it | see below |",
         "",
