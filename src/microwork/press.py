@@ -37,11 +37,11 @@ def closest_reading(figure: float, candidates: dict[str, float], tolerance: floa
     return name if relative_gap(figure, target) <= tolerance else "none of the study's counts"
 
 
-def figures_in_press(press: pd.DataFrame, candidates: dict[str, float]) -> pd.DataFrame:
-    """One row per article that states a figure, with the study count it corresponds to."""
+def figures_in_press(press: pd.DataFrame, candidates: dict[str, float], tolerance: float = 0.10) -> pd.DataFrame:
+    """One row per article that states a figure, with the study count it corresponds to (within ``tolerance``)."""
     frame = press.assign(figure=press.apply(figure_of, axis=1)).dropna(subset=["figure"])
     frame["figure"] = frame["figure"].astype(int)
-    frame["reading"] = frame["figure"].map(lambda f: closest_reading(f, candidates))
+    frame["reading"] = frame["figure"].map(lambda f: closest_reading(f, candidates, tolerance))
     return frame[["outlet", "month", "headline", "figure", "reading", "listed_by_diplab", "source"]]
 
 
