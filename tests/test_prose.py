@@ -18,6 +18,7 @@ ALLOWED = [
     r"\bArticles? \d+(?:\(\d+\))?(?:-\(\d+\))?(?: and \d+)?",  # Article 4, Articles 4 and 5, Article 1(2)-(3)
     r"\b(?:19|20)\d\d\b",                                 # a year
     r"^\s*\d+\.\s",                                       # numbered-list marker
+    r"\b[Ss]teps? \d+(?: and \d+)?",                        # a step of a method table, by its number
     r"\b3F\b",                                            # the Danish union's name
     r"\bbac\+2\b",                                        # French diploma level
     r"\baged \d+ to \d+",                                  # an age band (a definition, not a result)
@@ -108,3 +109,105 @@ def test_every_citation_resolves():
 def test_bibliography_is_large_enough():
     assert len(bib_keys()) >= 25
     assert len(set(bib_keys())) == len(bib_keys()), "duplicate keys in references.bib"
+
+
+# --- Claims about what is public -------------------------------------------------------------------
+# "Not found in the parts we read" is not "not public": the study's methods sections exist, this book
+# could not read them. A "not public" claim is allowed only in a sentence that cites the source saying so.
+NOT_PUBLIC = re.compile(r"\b(?:not|never been) (?:made )?(?:public|published)\b|\bno public\b|\bunpublished\b"
+                        r"|\bnot publicly\b|\bpublic inputs\b", re.I)
+
+
+def not_public_claims(text: str, citations_allowed: bool = True) -> list[str]:
+    """Sentences that say something is not public, unless (in prose) the sentence cites a source."""
+    sentences = re.split(r"(?<=[.;:!?])\s+|\n", re.sub(r"“[^”]*”|\"[^\"\n]*\"|«[^»]*»", " ", text))
+    return [s.strip() for s in sentences
+            if NOT_PUBLIC.search(s) and not (citations_allowed and re.search(r"\{cite:[a-z]+\}`", s))]
+
+
+def reader_facing_texts() -> dict[str, str]:
+    """Prose of every page, the data package's text, the package's strings, and the README."""
+    texts = {str(p.relative_to(ROOT)): prose_of(p) for p in toc_documents()}
+    for path in sorted((ROOT / "data").glob("*.csv")) + [ROOT / "data" / "datapackage.json", ROOT / "README.md",
+                                                          ROOT / "CITATION.cff", ROOT / ".zenodo.json"]:
+        texts[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
+    for path in sorted((ROOT / "src" / "microwork").glob("*.py")):
+        texts[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def test_nothing_is_called_not_public_without_a_source_saying_so():
+    found = {}
+    for name, text in reader_facing_texts().items():
+        claims = not_public_claims(text, citations_allowed=name.startswith("chapters/"))
+        if claims:
+            found[name] = claims
+    assert not found, "'not public' claims (say 'not in the parts of the sources this book could read'):\n" + \
+        json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_the_check_catches_a_not_public_claim():
+    assert not_public_claims("The derivation is not published.") == ["The derivation is not published."]
+    assert not_public_claims("It rests on figures that are not public (open question 3)")
+    assert not_public_claims("Recomputed from public inputs.")
+    assert not_public_claims("The platform says its data are not public {cite:p}`Silicon2019`.") == []
+    assert not_public_claims("It was not found in the sources this book could read.") == []
+
+
+# --- Numbers written as words ------------------------------------------------------------------------
+# A count or share written in words ("seven platforms", "a third of respondents") is a number typed into
+# prose like any digit: glue it. Allowed: counts that describe the book or the study's design rather than
+# a result (the nouns below), and words inside a quotation, which are the source's own.
+NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+                r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?"
+                r"|thousands?|millions?|billions?|dozens?|half|quarter|third")
+STRUCTURAL_NOUNS = (r"tiers?|counts?|estimates?|numbers|populations|sessions?|sentences?|words|arguments?|pillars?"
+                    r"|criteria|categories|uses|functions|roles|ways|stories|differences|misreadings|waves|ranges"
+                    r"|researchers|sociologists|sides|questions|steps|corrections|decimals|landings|products"
+                    r"|definitions|figures|shares|sources|conditions|designs|things|editions|kinds|at a time")
+WORD_ALLOWED = [
+    rf"\b(?:{NUMBER_WORDS})\b(?:[\s-]+(?:\w+[\s-]+)?)(?:{STRUCTURAL_NOUNS})\b",   # "three tiers", "two published shares"
+    r"\b(?:the|these|those|both|all|first|last) (?:two|three|four|five)\b",        # "the two", "all three", "the first two"
+    r"\bout of two\b|\bin two\b|\bthe third\b|\btwo years of higher education\b",
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten) of the\b",                 # "two of the five criteria"                                                      # "two such landings out of two"
+    r"\bninety-percent\b|\bhalf the median\b",                                      # a definition
+    r"“[^”]*”|\"[^\"\n]*\"|«[^»]*»",                                                  # quotations
+    r"^\s*#+ .*$",                                                                     # headings name structure
+]
+
+
+def written_numbers(text: str) -> list[str]:
+    """Paragraphs of prose with a number written in words, once allowed forms are removed (each shown by its
+    offending sentence)."""
+    problems = []
+    kept = []
+    in_code = False
+    for line in text.splitlines():
+        if re.match(r"^```(?!\{)", line):
+            in_code = not in_code
+            kept.append("")
+            continue
+        kept.append("" if in_code or re.match(r"^\s*:[a-z-]+:", line) else line)
+    for paragraph in re.split(r"\n\s*\n", "\n".join(kept)):
+        for sentence in re.split(r"(?<=[.;!?])\s+|\n(?=\s*(?:[-*|#]|\d+\.))", paragraph):
+            cleaned = re.sub(r"\s+", " ", sentence)
+            for pattern in STRIP + WORD_ALLOWED:
+                cleaned = re.sub(pattern, " ", cleaned, flags=re.I)
+            if re.search(rf"\b(?:{NUMBER_WORDS})\b", cleaned, flags=re.I):
+                problems.append(re.sub(r"\s+", " ", sentence).strip())
+    return problems
+
+
+def test_prose_has_no_numbers_written_as_words():
+    found = {str(p.relative_to(ROOT)): written_numbers(prose_of(p)) for p in toc_documents()}
+    found = {k: v for k, v in found.items() if v}
+    assert not found, "numbers written as words in prose (glue them):\n" + json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_the_check_catches_a_number_written_as_words():
+    assert written_numbers("The seven platforms add up to many accounts.") == [
+        "The seven platforms add up to many accounts."]
+    assert written_numbers("About a third of respondents are inactive.") == ["About a third of respondents are inactive."]
+    assert written_numbers("Fifty thousand people.") == ["Fifty thousand people."]
+    assert written_numbers("The study gives three estimates; the two are consistent.") == []
+    assert written_numbers('Alternatives Économiques wrote "one third".') == []

@@ -73,11 +73,42 @@ def round_to(value: float, step: float, how: str = "nearest") -> float:
     raise ValueError(f"how must be nearest, down or up, not {how!r}")
 
 
-def describe_rounding(exact: float, rounded: float) -> str:
-    """Say which rounding of ``exact`` gives ``rounded``: nearest, down or up, and to which step."""
+def describe_rounding(exact: float, rounded: float, largest_step: float = 100_000) -> str:
+    """Say which rounding of ``exact`` gives ``rounded``: nearest, down or up, and to which step.
+
+    Steps are powers of ten from 0.1 up to ``largest_step``, then five times a power of ten; the
+    finest step that works is named, a rounding to the nearest before one down or up.
+    """
     labels = {"nearest": "to the nearest", "down": "down to a multiple of", "up": "up to a multiple of"}
-    for step in (1_000, 5_000, 10_000, 50_000, 100_000):
-        for how in ("nearest", "down", "up"):
-            if round_to(exact, step, how) == rounded:
-                return f"rounded {labels[how]} {step:,}"
+    steps = [m * 10.0 ** k for m in (1, 5) for k in range(-1, 7)]
+    for how in ("nearest", "down", "up"):
+        for step in (s for s in steps if s <= largest_step):
+            if math.isclose(round_to(exact, step, how), rounded, rel_tol=1e-12, abs_tol=1e-9):
+                return f"rounded {labels[how]} {step:,.10g}"
     return "not a simple rounding"
+
+
+def distance_to_whole(value: float) -> float:
+    """How far ``value`` is from the nearest whole number (between 0 and 0.5)."""
+    return abs(value - round(value))
+
+
+def share_of_products_near_whole(coefficient: float, tolerance: float, numbers: Iterable[int]) -> float:
+    """The share of whole ``numbers`` whose product with ``coefficient`` lies within ``tolerance`` of a whole number.
+
+    With every number of a wide range, this is the chance that a number picked at random
+    lands that close to a whole number once multiplied (for 1.27 and 0.02: 5 in 100).
+    """
+    values = list(numbers)
+    if not values:
+        raise ValueError("numbers is empty")
+    return sum(distance_to_whole(n * coefficient) <= tolerance + 1e-9 for n in values) / len(values)
+
+
+def share_near_whole_if_divided(coefficient: float, tolerance: float, totals: Iterable[int]) -> float:
+    """The same share when each number is made as ``round(total / coefficient)`` from a whole ``total``.
+
+    This is the hypothesis "the tier is a whole count divided by the coefficient, then rounded":
+    if it made products near whole numbers more likely, a near-whole product would be evidence for it.
+    """
+    return share_of_products_near_whole(coefficient, tolerance, (round(t / coefficient) for t in totals))

@@ -66,7 +66,7 @@ ROUNDED_PAIRS = [("women_afp", "women_senate"), ("age_25_44_lemonde", "age_25_44
 
 
 def profile_checks(survey: pd.DataFrame) -> list:
-    """A status for every survey figure: roundings of a more precise figure are reproduced, the rest reported."""
+    """A status for every survey figure: roundings of a more precise figure are consistent, the rest reported."""
     from . import checks as ck
 
     indexed = survey.set_index("indicator")
@@ -75,9 +75,10 @@ def profile_checks(survey: pd.DataFrame) -> list:
     for indicator in survey["indicator"]:
         if indicator in rounded:
             precise = indexed.loc[rounded[indicator]]
-            results.append(ck.recomputed(
-                indicator, indexed.loc[indicator, "value"], precise["value"], 0.01,
+            results.append(ck.consistent(
+                indicator, indexed.loc[indicator, "value"], precise["value"], rounded[indicator],
                 f"a rounding of {precise['value']:g} % ({precise['source']}), same denominator"))
         else:
-            results.append(ck.reported(indicator, "a survey result; the survey's microdata are not public"))
+            results.append(ck.reported(indicator, "a survey result; the survey's answers were not available to this "
+                                                  "book, which can only report the published share"))
     return results

@@ -18,7 +18,7 @@ from . import profile, size
 from .data import load_table
 
 REPORT_COLUMNS = ["figure_id", "table", "chapter", "description", "published", "source", "locator", "confidence",
-                  "status", "book_value", "tolerance", "parameter", "reason"]
+                  "status", "book_value", "tolerance", "parameter", "reason", "inputs", "restates"]
 
 
 def stated(value: float, comparator: str, high: float | None = None) -> str:
@@ -28,25 +28,19 @@ def stated(value: float, comparator: str, high: float | None = None) -> str:
     return words + text
 
 
-def debate_checks(published: pd.DataFrame, tiers: pd.DataFrame) -> list[ck.Check]:
-    """The 2020 restatement and the critique's figures, against the published tiers."""
-    tier = tiers.set_index("tier")["persons"].astype(float)
-    value = published.set_index("figure_id")["value"]
-    comparator = published.set_index("figure_id")["comparator"]
-    return [
-        ck.recomputed("tlc2020_registered", value["tlc2020_registered"], tier["casual"], ck.ROUNDED,
-                      "the 2019 casual tier, restated as people registered"),
-        ck.recomputed("tlc2020_regular", value["tlc2020_regular"], tier["routine"], ck.ROUNDED,
-                      "the 2019 routine tier, rounded"),
-        ck.recomputed("tlc2020_very_active", value["tlc2020_very_active"], tier["very_active"], ck.ROUNDED,
-                      "the 2019 very active tier, rounded"),
-        ck.recomputed("critique_plausible_total", value["critique_plausible_total"], tier["very_active"], ck.EXACT,
-                      "the very active tier, read by the critics as the whole population"),
-        ck.recomputed("critique_title_figure", value["critique_title_figure"], tier["casual"], ck.ROUNDED,
-                      "the casual tier as the press rounded it down ('more than 250,000'), not the study's figure"),
-        ck.recomputed("lemonde_feb_headline", value["lemonde_feb_headline"], tier["casual"], ck.ROUNDED,
-                      "the casual tier", comparator=comparator["lemonde_feb_headline"]),
-    ]
+DEBATE_READINGS = {
+    "tlc2020_registered": "the 2019 casual tier, restated in 2020 as people registered",
+    "tlc2020_regular": "the 2019 routine tier, restated in 2020",
+    "tlc2020_very_active": "the 2019 very active tier, restated in 2020 as a speculation",
+    "critique_plausible_total": "the very active tier, read by the critics as the whole population",
+    "critique_title_figure": "the casual tier as the press rounded it ('more than 250,000'), the figure the critics discuss",
+    "lemonde_feb_headline": "the casual tier, as a lower bound in a headline",
+}
+
+
+def debate_checks(published: pd.DataFrame) -> list[ck.Check]:
+    """The 2020 restatement, the critique's and the press's figures: each restates a published tier."""
+    return ck.restatement_checks(published, "debate", DEBATE_READINGS)
 
 
 def reported_all(ids: pd.Series, reason: str) -> list[ck.Check]:
@@ -89,11 +83,14 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
     result = size.estimate_size(registrations, tiers, published, coefficient)
 
     size_table = size.size_checks(result, tiers, published)
-    chapter_checks = [ck.Check(**{k: r[k] for k in ("figure_id", "status", "book_value", "tolerance", "parameter", "reason")})
+    chapter_checks = [ck.Check(**{k: r[k] for k in ("figure_id", "status", "book_value", "tolerance", "parameter", "reason",
+                                                     "inputs")})
                       for r in size_table.to_dict("records")]
-    chapter_checks += debate_checks(published, tiers)
+    chapter_checks += debate_checks(published)
     others = published[~published["chapter"].isin(["size", "debate"])]
-    chapter_checks += reported_all(others["figure_id"], "a count reported by the authors or the press; no public inputs")
+    chapter_checks += [c for c in ck.restatement_checks(published) if c.figure_id in set(others["figure_id"])]
+    chapter_checks += reported_all(others.loc[others["restates"].isna(), "figure_id"],
+                                   "a count reported by the authors or the press; this book has no inputs to recompute it")
 
     rows = [published_rows("published_figures", published, "figure_id", "description", "")]
     verdicts = {c.figure_id: c for c in chapter_checks}
@@ -102,7 +99,8 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
                                          key=identifiers("registrations", registrations["platform"]))
     rows.append(published_rows("platform_registrations", registrations, "key", "platform", "size"))
     verdicts.update({c.figure_id: c for c in reported_all(
-        registrations["key"], "a platform's own registration figure; the document it came from is not public")})
+        registrations["key"], "a platform's registration figure as printed by the press; the document it came from was not found "
+        "in the sources this book could read")})
 
     survey = survey.assign(description=survey["description"] + " (" + survey["denominator"] + ")")
     rows.append(published_rows("survey_profile", survey, "indicator", "description", "profile"))
@@ -112,7 +110,7 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
                                    key=identifiers("workforce", workforces["workforce"]))
     rows.append(published_rows("comparison_workforces", workforces, "key", "workforce", "size"))
     verdicts.update({c.figure_id: c for c in reported_all(
-        workforces["key"], "a workforce count reported in the press; its original source is not verified")})
+        workforces["key"], "a workforce count reported in the press; its original source was not checked by this book")})
 
     rows.append(published_rows("international_estimates", international, "estimate_id", "measure", "international"))
     verdicts.update({c.figure_id: c for c in reported_all(
@@ -135,10 +133,10 @@ def status_counts(report: pd.DataFrame) -> dict[str, int]:
 
 
 def regressions(report: list[dict], baseline: list[dict]) -> list[str]:
-    """Figures reproduced in the baseline that are no longer reproduced."""
+    """Figures reproduced or consistent in the baseline that no longer are."""
     now = {r["figure_id"]: r["status"] for r in report}
-    return [f"{r['figure_id']}: was reproduced, now {now.get(r['figure_id'], 'missing')}"
-            for r in baseline if r["status"] == "reproduced" and now.get(r["figure_id"]) != "reproduced"]
+    return [f"{r['figure_id']}: was {r['status']}, now {now.get(r['figure_id'], 'missing')}"
+            for r in baseline if r["status"] in ("reproduced", "consistent") and now.get(r["figure_id"]) != r["status"]]
 
 
 def write_report(report: pd.DataFrame, path: Path) -> None:

@@ -122,6 +122,28 @@ def decode_utf8(raw: bytes, name: str) -> str:
         raise DataValidationError([problem]) from None
 
 
+def self_reference_problems(
+    name: str, schema: dict[str, Any], rows: list[dict[str, Any]], row_numbers: list[int]
+) -> list[Problem]:
+    """Check the schema's ``foreignKeys`` that point into the same table (``"resource": ""``).
+
+    Every non-empty value of the referring field must be a value of the referenced field.
+    """
+    problems = []
+    for key in schema.get("foreignKeys", []):
+        reference = key.get("reference", {})
+        if reference.get("resource", "") != "":
+            continue
+        column, target = key["fields"], reference["fields"]
+        known = {row.get(target) for row in rows}
+        for row, number in zip(rows, row_numbers):
+            value = row.get(column)
+            if value is not None and value not in known:
+                problems.append(Problem(name, number, column, "foreignKey",
+                                        f"'{value}' is not a {target} of this table"))
+    return problems
+
+
 def validate_table(
     path: Path, schema: dict[str, Any], bib_keys: set[str] | None = None, name: str | None = None
 ) -> list[dict[str, Any]]:
@@ -162,6 +184,7 @@ def validate_table(
     if isinstance(key_fields, str):
         key_fields = [key_fields]
     seen_keys: dict[tuple, int] = {}
+    row_numbers: list[int] = []
 
     for cells in reader:
         row_number = reader.line_num
@@ -212,8 +235,10 @@ def validate_table(
                 ))
             seen_keys.setdefault(key, row_number)
         rows.append(record)
+        row_numbers.append(row_number)
         if len(problems) >= MAX_PROBLEMS:
             break
+    problems += self_reference_problems(name, schema, rows, row_numbers)
     if problems:
         raise DataValidationError(problems[:MAX_PROBLEMS])
     if not rows:
