@@ -58,3 +58,25 @@ def show_provenance(data: pd.DataFrame | list[pd.DataFrame], sources: dict[str, 
     from .charts import provenance
 
     display(Markdown(provenance(data, sources)))
+
+
+def escape_markdown(value: object) -> str:
+    """Text from ``data/`` made safe to place in Markdown: every ASCII punctuation mark is backslash-escaped
+    (CommonMark allows it for all of them), so no role, directive, link or HTML tag can come from data."""
+    text = " ".join(str(value).split())
+    return "".join(f"\\{ch}" if ch in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" else ch for ch in text)
+
+
+def show_records(frame: pd.DataFrame, title: str, fields: dict[str, str], caption: str | None = None) -> None:
+    """Display each row as a short block that reads well on a phone: a bold title, then one labelled line per field.
+
+    ``title`` is a format string over the row's columns, e.g. ``"Step {step} ({tier})"``; ``fields`` maps
+    a label to a column. Every value is escaped: data is shown as text, never as markup.
+    """
+    blocks = [f"**{escape_markdown(caption)}**"] if caption else []
+    for row in frame.to_dict("records"):
+        heading = escape_markdown(title.format(**row))
+        lines = [f"**{heading}**"] + [f"- *{escape_markdown(label)}*: {escape_markdown(row[column])}"
+                                      for label, column in fields.items()]
+        blocks.append("\n".join(lines))
+    display(Markdown("\n\n".join(blocks)))
