@@ -51,9 +51,36 @@ def test_cli_refuses_before_any_kernel_starts(repo_root, tmp_path):
 
 def test_cli_params_lists_the_parameter(repo_root):
     result = microwork("params", "size", root=repo_root, check=True)
-    assert "accounts_per_person" in result.stdout and "1.0 to 5.0" in result.stdout
+    assert "accounts_per_person" in result.stdout and "1.27" in result.stdout and "1 to 5" in result.stdout
 
 
 def test_non_finite_values_are_refused():
     with pytest.raises(params.ParameterError, match="not a finite number"):
         params.check("size", accounts_per_person="nan")
+
+
+def test_parameters_table_shows_whole_numbers_without_dot_zero():
+    declared = {"draws": params.Parameter("draws", "float", 20000.0, 100.0, 500000.0, None, "number of draws"),
+                "coefficient": params.Parameter("coefficient", "float", 1.27, 1.0, 5.0, None, "accounts per person")}
+    header, draws, coefficient = params.parameters_table(declared)
+    assert draws.split() == ["draws", "float", "20,000", "100", "to", "500,000", "number", "of", "draws"]
+    assert coefficient.split()[2:6] == ["1.27", "1", "to", "5"]
+    assert ".0" not in draws
+
+
+def test_parameters_table_columns_follow_their_content():
+    long_default = "jupyter-book,papermill,pandas,altair"
+    declared = {"packages": params.Parameter("packages", "str", long_default, None, None, None, "packages listed"),
+                "n": params.Parameter("n", "int", 3, 1.0, 9.0, None, "a count")}
+    lines = params.parameters_table(declared)
+    starts = {line.index(word) for line, word in zip(lines, ["allowed", "any str", "1 to 9"])}
+    assert len(starts) == 1, "the 'allowed' column starts at the same place on every line"
+    assert min(starts) > len("default") + lines[1].index(long_default), "a long default does not overflow its column"
+
+
+def test_sensitivity_parameters_read_as_declared():
+    lines = params.parameters_table(params.read_parameters("sensitivity"))
+    draws = next(line for line in lines if line.startswith("draws "))
+    seed = next(line for line in lines if line.startswith("seed "))
+    assert "20,000" in draws and "100 to 500,000" in draws
+    assert " 2019 " in seed, "a seed is not written with a thousands separator"

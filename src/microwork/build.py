@@ -101,7 +101,7 @@ def notebook_digest(path: Path) -> str:
 
 
 # Modules that chapter kernels never import: a change to them re-renders the book but re-executes nothing.
-RENDER_ONLY = {"build.py", "cli.py", "render.py", "sphinxext.py", "snapshots.py", "static"}
+RENDER_ONLY = {"build.py", "cli.py", "render.py", "sphinxext.py", "snapshots.py", "provenance.py", "static"}
 
 
 def code_digest(root: Path, for_execution: bool = False) -> str:

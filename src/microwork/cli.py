@@ -7,9 +7,11 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import params as chapter_params
-from .build import BuildError, build
+from . import readable
+from .build import BuildError, build, chapter_notebooks
 from .data import check_package
 from .execute import ChapterError, execute_chapter, glued_values
 from .paths import project_root
@@ -42,10 +44,17 @@ def command_params(args: argparse.Namespace) -> int:
     declared = chapter_params.read_parameters(args.chapter)
     print(f"Parameters of chapter '{Path(args.chapter).stem}' "
           f"({chapter_params.notebook_path(args.chapter).relative_to(project_root())}):\n")
-    print(f"{'name':<24} {'type':<6} {'default':<10} {'allowed':<16} meaning")
-    for p in declared.values():
-        print(f"{p.name:<24} {p.type:<6} {p.default!s:<10} {p.allowed():<16} {p.meaning}")
+    print("\n".join(chapter_params.parameters_table(declared)))
     return 0
+
+
+def figures_summary(folder: Path, root: Path) -> str:
+    """Where a run's figures are, and which: '_build/runs/size-…/figures/ (4 figures, 16 files: size-tiers, …)'."""
+    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    if not files:
+        return "none (the chapter drew no figure)"
+    names = sorted({p.name.split(".")[0] for p in files})
+    return f"{folder.relative_to(root)}/ ({len(names)} figures, {len(files)} files: {', '.join(names)})"
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -59,12 +68,15 @@ def command_run(args: argparse.Namespace) -> int:
     print(f"Running chapter '{source.stem}' with {shown} ...", flush=True)
     execute_chapter(source, workdir, overrides, root / "_build" / "failed")
     values = glued_values(workdir / source.name)
-    print(f"\nKey results ({len(values)} values glued into the chapter's prose):")
-    for name, value in values.items():
-        shown_value = f"{value:,.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else (
-            f"{value:,}" if isinstance(value, int) else value)
-        print(f"  {name:<36} {shown_value}")
-    print(f"\nExecuted notebook: {workdir / source.name}")
+    labels = readable.chapter_labels(source)
+    print(f"\nKey results ({len(values)} values glued into the chapter's prose; "
+          f"rounded to {readable.SIGNIFICANT_DIGITS} significant digits unless whole):")
+    print("\n".join("  " + line for line in readable.results_table(values, labels)))
+    if unused := sorted(set(labels) - set(values)):
+        print(f"\nLabels in {readable.labels_file(source).relative_to(root)} for values the chapter no longer glues: "
+              + ", ".join(unused))
+    print(f"\nExecuted notebook (exact values): {(workdir / source.name).relative_to(root)}")
+    print(f"Figures: {figures_summary(workdir / 'figures', root)}")
     return 0
 
 
@@ -80,24 +92,47 @@ def command_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def chapter_defaults(root: Path) -> dict[str, dict[str, Any]]:
+    """The parameters every chapter runs with in a full build (its declared defaults), by chapter."""
+    return {notebook.stem: {name: p.default for name, p in chapter_params.read_parameters(str(notebook)).items()}
+            for notebook in chapter_notebooks(root)}
+
+
+def run_summary(run: dict[str, Any]) -> str:
+    """One line on a run's provenance: commit, date, Python, how many data files were hashed."""
+    changes = " with uncommitted changes" if run["uncommitted_changes"] is True else ""
+    return (f"commit {run['commit'][:12]}{changes}, {run['date']}, Python {run['python']}, "
+            f"{len(run['data_files'])} data files hashed")
+
+
 def command_reproduce(args: argparse.Namespace) -> int:
-    from .reproduce import regressions
+    """Rebuild everything; write the report with its provenance (``run``); compare its statuses with the baseline.
+
+    The baseline keeps the counts and figures only, never ``run``: its commit and date change from run to run,
+    and the baseline must change only when a figure's status does.
+    """
+    import pandas as pd
+
+    from .provenance import run_metadata
+    from .reproduce import regressions, write_report
 
     root = project_root()
+    run = run_metadata(root, chapter_defaults(root))  # before the build: the data as the build reads them
     build(root, workers=args.workers, force=True)
     produced = root / "_build" / ".cache" / "chapters" / "reproduction" / "figures" / "reproduction-report.json"
     report = json.loads(produced.read_text(encoding="utf-8"))
     target = root / "_build" / "reproduce" / "report.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(pd.DataFrame(report["figures"]), target, metadata=run)
     counts = ", ".join(f"{n} {status}" for status, n in report["counts"].items())
     print(f"\nReproduction report: {len(report['figures'])} published figures: {counts}.")
+    print(f"Run: {run_summary(run)}.")
     print(f"Written to {target.relative_to(root)}; the book page is chapters/reproduction.html.")
     baseline_path = root / BASELINE
     if args.update_baseline:
         baseline_path.parent.mkdir(parents=True, exist_ok=True)
-        baseline_path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"Baseline updated: {BASELINE}")
+        stable = {key: value for key, value in report.items() if key != "run"}
+        baseline_path.write_text(json.dumps(stable, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"Baseline updated: {BASELINE} (statuses only; the run's provenance is in {target.relative_to(root)})")
         return 0
     if not baseline_path.is_file():
         print(f"No baseline at {BASELINE}: run `microwork reproduce --update-baseline` to create one.")
@@ -124,7 +159,7 @@ def command_snapshots(args: argparse.Namespace) -> int:
         print("Charts that differ from their snapshots (accept with `microwork snapshots --update`):\n  "
               + "\n  ".join(problems), file=sys.stderr)
         return 1
-    print(f"Every chart spec equals its snapshot in {snapshots.SNAPSHOTS}.")
+    print(f"Every chart spec matches its snapshot in {snapshots.SNAPSHOTS} (same data values, same spec).")
     return 0
 
 
@@ -167,7 +202,8 @@ def parser() -> argparse.ArgumentParser:
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time (default 2)")
     p.add_argument("--update-baseline", action="store_true",
-                   help=f"accept this report as the new baseline ({BASELINE})")
+                   help=f"accept this report as the new baseline ({BASELINE}); the baseline keeps the statuses "
+                        "only, not the run's provenance (commit, date, versions, data hashes)")
     p.set_defaults(func=command_reproduce)
 
     p = commands.add_parser("snapshots", help="compare chart specs with their snapshots, or update the snapshots",

@@ -18,9 +18,10 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .paths import chapters_dir
+from .readable import columns, readable_value
 
 TYPES = {"float": float, "int": int, "str": str, "bool": bool}
 LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)\s*=\s*(?P<default>[^#]+?)\s*#\s*(?P<help>.*)$")
@@ -44,12 +45,12 @@ class Parameter:
     choices: tuple | None
     meaning: str
 
-    def allowed(self) -> str:
-        """The allowed values, for people."""
+    def allowed(self, show: Callable[[Any], str] = str) -> str:
+        """The allowed values, for people, each written by ``show``."""
         if self.choices is not None:
-            return "one of " + ", ".join(map(str, self.choices))
+            return "one of " + ", ".join(map(show, self.choices))
         if self.low is not None or self.high is not None:
-            return f"{self.low} to {self.high}"
+            return f"{show(self.low)} to {show(self.high)}"
         return "any " + self.type
 
 
@@ -162,6 +163,19 @@ def check(chapter: str, **values: Any) -> dict[str, Any]:
     if problems:
         raise ParameterError(f"parameters refused for chapter '{Path(chapter).stem}':\n  - " + "\n  - ".join(problems))
     return checked
+
+
+def parameters_table(declared: dict[str, Parameter]) -> list[str]:
+    """The lines of ``microwork params``: one row per parameter, columns as wide as their content.
+
+    Numbers are shown as declared, except that whole numbers lose their '.0' (20000.0 reads 20,000).
+    """
+    def show(value: Any) -> str:
+        return readable_value(value, significant=None)
+
+    rows = [["name", "type", "default", "allowed", "meaning"]]
+    rows += [[p.name, p.type, show(p.default), p.allowed(show), p.meaning] for p in declared.values()]
+    return columns(rows)
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:

@@ -139,9 +139,12 @@ def regressions(report: list[dict], baseline: list[dict]) -> list[str]:
             for r in baseline if r["status"] in ("reproduced", "consistent") and now.get(r["figure_id"]) != r["status"]]
 
 
-def write_report(report: pd.DataFrame, path: Path) -> None:
-    """Write the report as JSON (one object per figure, plus the counts per status)."""
+def write_report(report: pd.DataFrame, path: Path, metadata: dict | None = None) -> None:
+    """Write the report as JSON (one object per figure, plus the counts per status).
+
+    ``metadata`` (see :func:`microwork.provenance.run_metadata`), when given, is written under the key ``run``.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     records = json.loads(report.to_json(orient="records"))
-    path.write_text(json.dumps({"counts": status_counts(report), "figures": records}, indent=1, ensure_ascii=False)
-                    + "\n", encoding="utf-8")
+    content = {"counts": status_counts(report), "figures": records} | ({"run": metadata} if metadata else {})
+    path.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

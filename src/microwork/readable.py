@@ -1,0 +1,97 @@
+"""Numbers, labels and columns for people: how the command line shows results, parameters and changes.
+
+One rule for numbers everywhere (``microwork run``, ``microwork params``, ``microwork snapshots``):
+whole numbers are shown exactly, with thousands separators from 10,000 up (so that a year or a seed
+such as 2019 reads as written); other numbers keep four significant digits (0.1967, 1.199) and never
+lose a digit before the decimal point (251,256.69 is shown 251,257).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+SEPARATORS_FROM = 10_000
+SIGNIFICANT_DIGITS = 4
+# Prefixes of glue names that stand for words (``n_platforms`` is the number of platforms).
+PREFIXES = {"n": "number of", "p": "parameter"}
+
+
+def readable_number(value: float, significant: int | None = SIGNIFICANT_DIGITS) -> str:
+    """A number as a person reads it (see the module docstring).
+
+    With ``significant=None`` a number that is not whole is shown exactly as given (1.27, 0.15):
+    for values typed by people, such as parameter defaults.
+    """
+    if isinstance(value, bool) or not math.isfinite(value):
+        return str(value)
+    separator = "," if abs(value) >= SEPARATORS_FROM else ""
+    if value == int(value):
+        return f"{int(value):{separator}d}"
+    if significant is None:
+        return f"{value:{separator}}"
+    decimals = max(0, significant - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:{separator}.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if decimals else text
+
+
+def is_number(value: Any) -> bool:
+    """True for an int or a float (not for True and False)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def readable_value(value: Any, significant: int | None = SIGNIFICANT_DIGITS) -> str:
+    """Any glued or declared value as text: numbers by :func:`readable_number`, the rest as written."""
+    return readable_number(value, significant) if is_number(value) else str(value)
+
+
+def label_for(name: str, labels: dict[str, str] | None = None) -> str:
+    """A label for people for the value glued as ``name``.
+
+    The chapter's own label wins (see :func:`chapter_labels`); otherwise the name is made readable:
+    ``n_platforms`` becomes "number of platforms", ``p_seed`` "parameter seed", ``raw_total`` "raw total".
+    """
+    if labels and name in labels:
+        return labels[name]
+    head, _, rest = name.partition("_")
+    words = f"{PREFIXES[head]} {rest}" if rest and head in PREFIXES else name
+    return words.replace("_", " ").replace("/", " / ")
+
+
+def labels_file(notebook: Path) -> Path:
+    """Where the optional labels of a chapter's glued values are kept: ``chapters/size.labels.txt`` for size."""
+    return notebook.with_name(f"{notebook.stem}.labels.txt")
+
+
+def parse_labels(text: str) -> dict[str, str]:
+    """Labels from lines ``glue_name: label`` (blank lines and lines starting with ``#`` are skipped)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    pairs = [line.partition(":") for line in lines]
+    if bad := [line for line, (_, colon, label) in zip(lines, pairs) if not colon or not label.strip()]:
+        raise ValueError(f"labels must be written 'glue_name: label', not {bad[0]!r}")
+    return {name.strip(): label.strip() for name, _, label in pairs}
+
+
+def chapter_labels(notebook: Path) -> dict[str, str]:
+    """The labels of a chapter's glued values (glue name: label), or none when the chapter has no labels file."""
+    path = labels_file(notebook)
+    try:
+        return parse_labels(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+
+
+def columns(rows: list[list[str]], gap: str = "  ") -> list[str]:
+    """Rows of cells as lines of aligned columns, each as wide as its longest cell (the last one is not padded)."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [gap.join([cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]).rstrip() for row in rows]
+
+
+def results_table(values: dict[str, Any], labels: dict[str, str] | None = None) -> list[str]:
+    """Glued values as lines 'label  value': labels for people, numbers rounded and aligned on the right."""
+    width = max((len(readable_value(v)) for v in values.values() if is_number(v)), default=0)
+    return columns([[label_for(name, labels), readable_value(value).rjust(width) if is_number(value) else str(value)]
+                    for name, value in values.items()])
