@@ -88,3 +88,16 @@ def test_columns_are_as_wide_as_their_longest_cell():
         "name      default                 meaning",
         "packages  jupyter-book,papermill  listed",
     ]
+
+
+def test_values_are_shown_as_the_prose_prints_them(tmp_path):
+    import json
+
+    notebook = tmp_path / "x.ipynb"
+    notebook.write_text(json.dumps({"cells": [
+        {"cell_type": "markdown", "source": ["{glue:text}`product:,.2f` and {glue:text}`gap:+.1%`"]},
+        {"cell_type": "code", "source": ["{glue:text}`ignored:.0f`"]}]}), encoding="utf-8")
+    formats = readable.prose_formats(notebook)
+    assert formats == {"product": ",.2f", "gap": "+.1%"}
+    lines = readable.results_table({"product": 337980.02, "gap": -0.0559, "other": 251256.69}, {}, formats)
+    assert lines[0].endswith("337,980.02") and lines[1].endswith("-5.6%") and lines[2].endswith("251,257")

@@ -69,9 +69,9 @@ def command_run(args: argparse.Namespace) -> int:
     execute_chapter(source, workdir, overrides, root / "_build" / "failed")
     values = glued_values(workdir / source.name)
     labels = readable.chapter_labels(source)
-    print(f"\nKey results ({len(values)} values glued into the chapter's prose; "
-          f"rounded to {readable.SIGNIFICANT_DIGITS} significant digits unless whole):")
-    print("\n".join("  " + line for line in readable.results_table(values, labels)))
+    print(f"\nKey results ({len(values)} values glued into the chapter's prose; shown as the prose prints them, "
+          f"otherwise rounded to {readable.SIGNIFICANT_DIGITS} significant digits unless whole):")
+    print("\n".join("  " + line for line in readable.results_table(values, labels, readable.prose_formats(source))))
     if unused := sorted(set(labels) - set(values)):
         print(f"\nLabels in {readable.labels_file(source).relative_to(root)} for values the chapter no longer glues: "
               + ", ".join(unused))

@@ -8,7 +8,9 @@ lose a digit before the decimal point (251,256.69 is shown 251,257).
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +92,33 @@ def columns(rows: list[list[str]], gap: str = "  ") -> list[str]:
     return [gap.join([cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]).rstrip() for row in rows]
 
 
-def results_table(values: dict[str, Any], labels: dict[str, str] | None = None) -> list[str]:
-    """Glued values as lines 'label  value': labels for people, numbers rounded and aligned on the right."""
-    width = max((len(readable_value(v)) for v in values.values() if is_number(v)), default=0)
-    return columns([[label_for(name, labels), readable_value(value).rjust(width) if is_number(value) else str(value)]
+def prose_formats(notebook: Path) -> dict[str, str]:
+    """The format each glued value is printed with in the chapter's prose: ``{glue:text}`raw_total:,.0f``` gives
+    ``{"raw_total": ",.0f"}`` (the first format wins when a value is printed twice)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    formats: dict[str, str] = {}
+    for name, spec in re.findall(r"\{glue:text\}`([^`:]+):([^`]+)`", prose):
+        formats.setdefault(name, spec)
+    return formats
+
+
+def shown_as(value: Any, spec: str | None) -> str:
+    """A value as the book's prose prints it (``spec``), or by :func:`readable_value` when there is no spec."""
+    if spec and is_number(value):
+        try:
+            return format(value, spec)
+        except ValueError:
+            pass
+    return readable_value(value)
+
+
+def results_table(values: dict[str, Any], labels: dict[str, str] | None = None,
+                  formats: dict[str, str] | None = None) -> list[str]:
+    """Glued values as lines 'label  value': labels for people, numbers as the prose prints them (or rounded),
+    aligned on the right."""
+    formats = formats or {}
+    shown = {name: shown_as(value, formats.get(name)) for name, value in values.items()}
+    width = max((len(shown[n]) for n, v in values.items() if is_number(v)), default=0)
+    return columns([[label_for(name, labels), shown[name].rjust(width) if is_number(value) else shown[name]]
                     for name, value in values.items()])
