@@ -33,7 +33,8 @@ def estimates_side_by_side(published: pd.DataFrame) -> pd.DataFrame:
 def counts_of_people(estimates: pd.DataFrame) -> pd.DataFrame:
     """International estimates that count people or profiles (not shares, pay or coefficients)."""
     counted = estimates[estimates["unit"].isin(["persons", "profiles", "full-time equivalents"])].copy()
-    counted["label"] = counted["measure"] + " (" + counted["source"] + ", " + counted["year"].astype(str) + ")"
+    year = counted["year"].map(lambda y: "year not given" if pd.isna(y) else str(int(y)))
+    counted["label"] = counted["measure"] + " (" + counted["source"] + ", " + year + ")"
     return counted
 
 
