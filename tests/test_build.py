@@ -119,14 +119,14 @@ def test_plain_jupyter_book_build(tmp_path):
     assert third_party_references(site) == []
 
 
-def test_reproduce_fails_when_a_reproduced_figure_breaks(built_book):
+def test_reproduce_fails_when_a_consistent_figure_breaks(built_book):
     path = built_book / "data" / "platform_registrations.csv"
     original = path.read_bytes()
     try:
         path.write_bytes(original.replace(b"Clixsense,130900", b"Clixsense,150900"))
         result = microwork("reproduce", root=built_book)
         assert result.returncode == 1, result.stdout[-2000:]
-        assert "registrations_total: was reproduced, now contradicted" in result.stderr
+        assert "registrations_total: was consistent, now reported" in result.stderr
         report = json.loads((built_book / "_build" / "reproduce" / "report.json").read_text())
         assert len(report["figures"]) >= 30
     finally:

@@ -60,7 +60,10 @@ def test_plain_papermill_refuses_bad_value_inside_the_notebook(book, tmp_path):
 
 def test_microwork_run_prints_key_results(book):
     result = microwork("run", "size", "-p", "accounts_per_person=1.5", root=book, check=True)
-    assert "casual_book" in result.stdout and "212,730.6667" in result.stdout
+    line = next(l for l in result.stdout.splitlines() if "casual tier, raw total / this run's coefficient" in l)
+    assert line.rstrip().endswith("212,731")          # labelled, and printed as the chapter's prose prints it
+    assert "Executed notebook (exact values): _build/runs/size-" in result.stdout
+    assert "Figures: _build/runs/size-" in result.stdout
 
 
 def run_chapter(book, monkeypatch, tmp_path, chapter, **parameters):
