@@ -74,9 +74,14 @@ def typed_numbers(text: str) -> list[str]:
     return problems
 
 
+def problems_in_pages(check) -> dict[str, list[str]]:
+    """``check`` applied to the prose of every page of the table of contents; only pages with problems."""
+    found = {str(p.relative_to(ROOT)): check(prose_of(p)) for p in toc_documents()}
+    return {k: v for k, v in found.items() if v}
+
+
 def test_prose_has_no_typed_numbers():
-    found = {str(p.relative_to(ROOT)): typed_numbers(prose_of(p)) for p in toc_documents()}
-    found = {k: v for k, v in found.items() if v}
+    found = problems_in_pages(typed_numbers)
     assert not found, "numbers typed in prose (glue them from the notebook):\n" + json.dumps(found, indent=1, ensure_ascii=False)
 
 
@@ -200,8 +205,7 @@ def written_numbers(text: str) -> list[str]:
 
 
 def test_prose_has_no_numbers_written_as_words():
-    found = {str(p.relative_to(ROOT)): written_numbers(prose_of(p)) for p in toc_documents()}
-    found = {k: v for k, v in found.items() if v}
+    found = problems_in_pages(written_numbers)
     assert not found, "numbers written as words in prose (glue them):\n" + json.dumps(found, indent=1, ensure_ascii=False)
 
 
