@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import bibliography_keys, file_sha256, log_read, read_descriptor
-from .validate import validate_table
+from .data import read_descriptor, read_table
 
 
 def constraints_text(field: dict) -> str:
@@ -44,13 +43,10 @@ def fields_table(resource: dict) -> pd.DataFrame:
 
 def catalogue(folder: Path) -> list[dict]:
     """For each table: its descriptor, row count, hash and the sources its rows cite."""
-    keys = bibliography_keys(folder.parent / "references.bib")
     entries = []
     for resource in read_descriptor(folder)["resources"]:
-        path = folder / resource["path"]
-        rows = validate_table(path, resource["schema"], keys, name=f"data/{resource['path']}")
-        log_read(path)
+        rows, sha256 = read_table(resource, folder)
         source_fields = [f["name"] for f in resource["schema"]["fields"] if f.get("x-bibtex-key")]
         sources = sorted({row[f] for row in rows for f in source_fields if row[f]})
-        entries.append({"resource": resource, "rows": len(rows), "sha256": file_sha256(path), "sources": sources})
+        entries.append({"resource": resource, "rows": len(rows), "sha256": sha256, "sources": sources})
     return entries

@@ -3,7 +3,9 @@
 Every chapter reads its tables through :func:`load_table`, so every number in
 the book comes from a file that passed its schema. When the environment
 variable ``MICROWORK_READ_LOG`` names a file, each table read is appended to it:
-the build uses this to know which data files a chapter depends on.
+the build uses this to know which data files a chapter depends on. The hash logged is the
+hash of the bytes actually read (not of the file as it is after the chapter ran), so a file
+edited while a chapter executes is noticed.
 """
 
 from __future__ import annotations
@@ -23,21 +25,31 @@ from .validate import DataValidationError, Problem, validate_table
 PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object", "date": "object"}
 
 
+def read_logged(path: Path) -> bytes:
+    """Read a file's bytes and log the read with the SHA-256 of exactly these bytes (see :func:`record_read`)."""
+    raw = path.read_bytes()
+    record_read(path, hashlib.sha256(raw).hexdigest())
+    return raw
+
+
 def read_descriptor(folder: Path | None = None) -> dict[str, Any]:
     """Return the parsed ``datapackage.json``."""
     path = (folder or data_dir()) / "datapackage.json"
-    record_reads([path])
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        problem = Problem("datapackage.json", error.lineno, None, "json", f"invalid JSON: {error.msg}")
+        return json.loads(read_logged(path).decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        if isinstance(error, UnicodeDecodeError):
+            raise DataValidationError([Problem("data/datapackage.json", None, None, "encoding",
+                                               "the file is not valid UTF-8")]) from None
+        problem = Problem("data/datapackage.json", error.lineno, None, "json", f"invalid JSON: {error.msg}")
         raise DataValidationError([problem]) from None
 
 
 def bibliography_keys(path: Path | None = None) -> set[str]:
     """Return the entry keys of ``references.bib``."""
     path = path or project_root() / "references.bib"
-    return set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", path.read_text(encoding="utf-8"), flags=re.M))
+    text = read_logged(path).decode("utf-8")
+    return set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.M))
 
 
 def resource(name: str, folder: Path | None = None) -> dict[str, Any]:
@@ -54,17 +66,25 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def record_reads(paths: list[Path]) -> None:
-    """Append ``paths`` to the file named by ``MICROWORK_READ_LOG``, when the build set it."""
+def record_read(path: Path, sha256: str) -> None:
+    """Append ``SHA-256  path`` to the file named by ``MICROWORK_READ_LOG``, when the build set it."""
     log = os.environ.get("MICROWORK_READ_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as handle:
-            handle.writelines(f"{p.resolve()}\n" for p in paths)
+            handle.write(f"{sha256}  {path.resolve()}\n")
 
 
-def log_read(path: Path) -> None:
-    """Record that a data file was read, with the descriptor and bibliography it was checked against."""
-    record_reads([path, path.parent / "datapackage.json", path.parent.parent / "references.bib"])
+def read_table(descriptor: dict[str, Any], folder: Path) -> tuple[list[dict[str, Any]], str]:
+    """Read and validate one resource's file; return its typed rows and the SHA-256 of the bytes read."""
+    path = folder / descriptor["path"]
+    try:
+        raw = read_logged(path)
+    except FileNotFoundError:
+        raise DataValidationError([Problem(f"data/{descriptor['path']}", None, None, "file exists",
+                                           "the file is missing")]) from None
+    rows = validate_table(path, descriptor["schema"], bibliography_keys(folder.parent / "references.bib"),
+                          name=f"data/{descriptor['path']}", raw=raw)
+    return rows, hashlib.sha256(raw).hexdigest()
 
 
 def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:
@@ -75,14 +95,11 @@ def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:
     """
     folder = folder or data_dir()
     descriptor = resource(name, folder)
-    path = folder / descriptor["path"]
-    rows = validate_table(path, descriptor["schema"], bibliography_keys(folder.parent / "references.bib"),
-                          name=f"data/{descriptor['path']}")
-    log_read(path)
+    rows, sha256 = read_table(descriptor, folder)
     frame = pd.DataFrame(rows, columns=[f["name"] for f in descriptor["schema"]["fields"]])
     for field in descriptor["schema"]["fields"]:
         frame[field["name"]] = frame[field["name"]].astype(PANDAS_TYPES[field.get("type", "string")])
-    frame.attrs.update(table=name, path=f"data/{descriptor['path']}", sha256=file_sha256(path))
+    frame.attrs.update(table=name, path=f"data/{descriptor['path']}", sha256=sha256)
     return frame
 
 

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .data import file_sha256
-
 READ_LOG = "data-files-read.log"
 
 
@@ -63,13 +61,22 @@ def tag_injected_cell(path: Path) -> None:
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+CHANGED_WHILE_READ = "changed-while-the-chapter-read-it"
+
+
 def data_files_read(workdir: Path) -> dict[str, str]:
-    """The data files the chapter read (logged by :func:`microwork.data.load_table`), with their hashes."""
+    """The data files the chapter read (logged by :func:`microwork.data.read_logged`), each with the SHA-256 of
+    the bytes it read; a file read twice with different contents gets :data:`CHANGED_WHILE_READ`, which no
+    file's hash ever matches (so the next build re-executes the chapter)."""
     log = workdir / READ_LOG
     if not log.is_file():
         return {}
-    paths = sorted(set(log.read_text(encoding="utf-8").split()))
-    return {p: file_sha256(Path(p)) for p in paths if Path(p).is_file()}
+    seen: dict[str, set[str]] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        sha256, _, path = line.partition("  ")
+        if path:
+            seen.setdefault(path, set()).add(sha256)
+    return {path: hashes.pop() if len(hashes) == 1 else CHANGED_WHILE_READ for path, hashes in sorted(seen.items())}
 
 
 def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], failed_dir: Path) -> dict[str, str]:

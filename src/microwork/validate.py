@@ -145,15 +145,17 @@ def self_reference_problems(
 
 
 def validate_table(
-    path: Path, schema: dict[str, Any], bib_keys: set[str] | None = None, name: str | None = None
+    path: Path, schema: dict[str, Any], bib_keys: set[str] | None = None, name: str | None = None,
+    raw: bytes | None = None,
 ) -> list[dict[str, Any]]:
-    """Read ``path`` and check it against ``schema``; return its rows as typed dicts.
+    """Read ``path`` (or take its bytes ``raw``, already read) and check it against ``schema``; return its rows
+    as typed dicts.
 
     Raises :class:`DataValidationError` listing every problem (up to a limit).
     """
     name = name or path.name
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except FileNotFoundError:
         raise DataValidationError([Problem(name, None, None, "file exists", "the file is missing")]) from None
     text = decode_utf8(raw, name)
