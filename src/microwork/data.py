@@ -20,7 +20,16 @@ from typing import Any
 import pandas as pd
 
 from .paths import data_dir, project_root
-from .validate import DataValidationError, Problem, validate_table
+from .validate import (
+    DESCRIPTOR,
+    DataValidationError,
+    Problem,
+    check_table,
+    referenced_resources,
+    table_problems,
+    validate_descriptor,
+    validate_table,
+)
 
 PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object", "date": "object"}
 
@@ -32,17 +41,33 @@ def read_logged(path: Path) -> bytes:
     return raw
 
 
-def read_descriptor(folder: Path | None = None) -> dict[str, Any]:
-    """Return the parsed ``datapackage.json``."""
-    path = (folder or data_dir()) / "datapackage.json"
+def parse_descriptor(path: Path) -> Any:
+    """Read (logged) and parse ``datapackage.json``; raise :class:`DataValidationError` if it is not JSON."""
     try:
         return json.loads(read_logged(path).decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        if isinstance(error, UnicodeDecodeError):
-            raise DataValidationError([Problem("data/datapackage.json", None, None, "encoding",
-                                               "the file is not valid UTF-8")]) from None
-        problem = Problem("data/datapackage.json", error.lineno, None, "json", f"invalid JSON: {error.msg}")
-        raise DataValidationError([problem]) from None
+    except FileNotFoundError:
+        raise DataValidationError([Problem(DESCRIPTOR, None, None, "file exists", "the file is missing")]) from None
+    except UnicodeDecodeError:
+        raise DataValidationError([Problem(DESCRIPTOR, None, None, "encoding",
+                                           "the file is not valid UTF-8")]) from None
+    except json.JSONDecodeError as error:
+        raise DataValidationError([Problem(DESCRIPTOR, error.lineno, None, "json",
+                                           f"invalid JSON: {error.msg}")]) from None
+    except RecursionError:
+        raise DataValidationError([Problem(DESCRIPTOR, None, None, "json", "the JSON is nested too deeply")]) from None
+
+
+def read_descriptor(folder: Path | None = None) -> dict[str, Any]:
+    """Return the parsed ``datapackage.json``, checked (see :func:`~microwork.validate.validate_descriptor`).
+
+    Every reader of the package goes through here, so no table is read through a broken descriptor.
+    """
+    folder = folder or data_dir()
+    descriptor = parse_descriptor(folder / "datapackage.json")
+    problems = validate_descriptor(descriptor, folder)
+    if problems:
+        raise DataValidationError(problems)
+    return descriptor
 
 
 def bibliography_keys(path: Path | None = None) -> set[str]:
@@ -52,13 +77,18 @@ def bibliography_keys(path: Path | None = None) -> set[str]:
     return set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.M))
 
 
-def resource(name: str, folder: Path | None = None) -> dict[str, Any]:
-    """Return the descriptor of one resource (table) of the data package."""
-    for item in read_descriptor(folder)["resources"]:
+def find_resource(package: dict[str, Any], name: str) -> dict[str, Any]:
+    """Return the descriptor of the resource (table) ``name`` of the parsed package descriptor."""
+    for item in package["resources"]:
         if item["name"] == name:
             return item
-    known = ", ".join(r["name"] for r in read_descriptor(folder)["resources"])
+    known = ", ".join(r["name"] for r in package["resources"])
     raise KeyError(f"no table '{name}' in data/datapackage.json (tables: {known})")
+
+
+def resource(name: str, folder: Path | None = None) -> dict[str, Any]:
+    """Return the descriptor of one resource (table) of the data package."""
+    return find_resource(read_descriptor(folder), name)
 
 
 def file_sha256(path: Path) -> str:
@@ -74,8 +104,13 @@ def record_read(path: Path, sha256: str) -> None:
             handle.write(f"{sha256}  {path.resolve()}\n")
 
 
-def read_table(descriptor: dict[str, Any], folder: Path) -> tuple[list[dict[str, Any]], str]:
-    """Read and validate one resource's file; return its typed rows and the SHA-256 of the bytes read."""
+def read_table(descriptor: dict[str, Any], folder: Path,
+               references: dict[str, list[dict[str, Any]]] | None = None) -> tuple[list[dict[str, Any]], str]:
+    """Read and validate one resource's file; return its typed rows and the SHA-256 of the bytes read.
+
+    ``references`` holds the rows of the other tables its ``foreignKeys`` point to, by name (keys into
+    tables not given are not checked).
+    """
     path = folder / descriptor["path"]
     try:
         raw = read_logged(path)
@@ -83,7 +118,7 @@ def read_table(descriptor: dict[str, Any], folder: Path) -> tuple[list[dict[str,
         raise DataValidationError([Problem(f"data/{descriptor['path']}", None, None, "file exists",
                                            "the file is missing")]) from None
     rows = validate_table(path, descriptor["schema"], bibliography_keys(folder.parent / "references.bib"),
-                          name=f"data/{descriptor['path']}", raw=raw)
+                          name=f"data/{descriptor['path']}", raw=raw, references=references)
     return rows, hashlib.sha256(raw).hexdigest()
 
 
@@ -94,8 +129,11 @@ def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:
     column and rule of every problem.
     """
     folder = folder or data_dir()
-    descriptor = resource(name, folder)
-    rows, sha256 = read_table(descriptor, folder)
+    package = read_descriptor(folder)
+    descriptor = find_resource(package, name)
+    references = {other: read_table(find_resource(package, other), folder)[0]
+                  for other in referenced_resources(descriptor["schema"])}
+    rows, sha256 = read_table(descriptor, folder, references)
     frame = pd.DataFrame(rows, columns=[f["name"] for f in descriptor["schema"]["fields"]])
     for field in descriptor["schema"]["fields"]:
         frame[field["name"]] = frame[field["name"]].astype(PANDAS_TYPES[field.get("type", "string")])
@@ -106,20 +144,19 @@ def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:
 def check_package(folder: Path | None = None) -> dict[str, int]:
     """Validate every table of the package; return the row count of each.
 
-    All problems of all tables are reported together.
+    All problems of all tables are reported together. Foreign keys into another table are checked
+    when that table has no problem of its own.
     """
     folder = folder or data_dir()
-    counts: dict[str, int] = {}
-    problems: list[Problem] = []
+    resources = read_descriptor(folder)["resources"]
     keys = bibliography_keys(folder.parent / "references.bib")
-    for item in read_descriptor(folder)["resources"]:
-        try:
-            counts[item["name"]] = len(validate_table(folder / item["path"], item["schema"], keys,
-                                                      name=f"data/{item['path']}"))
-        except DataValidationError as error:
-            problems.extend(error.problems)
+    tables = {item["name"]: check_table(folder / item["path"], item["schema"], keys, name=f"data/{item['path']}")
+              for item in resources}
+    valid = {name: table.rows for name, table in tables.items() if not table.problems}
+    problems = [problem for item in resources
+                for problem in table_problems(tables[item["name"]], item["schema"], valid)]
     if problems:
         raise DataValidationError(problems)
-    return counts
+    return {name: len(table.rows) for name, table in tables.items()}
 
 

@@ -1,26 +1,50 @@
-"""Check a CSV file against its Frictionless Table Schema.
+"""Check the data package: its descriptor, and each CSV file against its Frictionless Table Schema.
 
 Only the parts of the Table Schema standard the book uses are implemented:
 field types ``string``, ``integer``, ``number``, ``boolean`` and ``date``; the
-constraints ``required``, ``unique``, ``minimum``, ``maximum``, ``enum`` and
-``pattern``; ``primaryKey``; and one project rule, ``x-bibtex-key``: the value
-must be a key of ``references.bib``.
+constraints ``required``, ``unique``, ``minimum``, ``maximum``, ``enum``, ``pattern``,
+``minLength`` and ``maxLength``; ``primaryKey``; ``foreignKeys`` (into the same table,
+``"resource": ""``, or into another table of the package); and two project rules:
+``x-bibtex-key``, the value must be a key of ``references.bib``, and ``x-multiline``,
+a field whose cells may hold line breaks (no other field may).
+
+Whatever the file holds, the reader gets a :class:`DataValidationError`, never a Python
+traceback: the CSV must be well formed, hold no control character (U+0000-U+001F, U+007F,
+U+0080-U+009F; a line break, U+2028 or U+2029 only in an ``x-multiline`` field), no duplicate
+column and no cell longer than :data:`MAX_CELL_LENGTH` characters unless the field's ``maxLength``
+allows it.
 
 Every problem names the file, the row (as a spreadsheet numbers it: the header
-is row 1), the column and the rule that was broken.
+is row 1, and a row whose quoted cell spans several lines is still one row), the column
+and the rule that was broken. Problems of ``datapackage.json`` name a JSON path as column.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import json
+import math
 import re
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field as dataclass_field
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 MAX_PROBLEMS = 20
+MAX_CELL_LENGTH = 10_000
+DESCRIPTOR = "data/datapackage.json"
+TYPES = ("string", "integer", "number", "boolean", "date")
+CONSTRAINTS = ("required", "unique", "minimum", "maximum", "enum", "pattern", "minLength", "maxLength")
+LINE_BREAKS = "\n\r\u2028\u2029"
+REFUSED_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+CSV_HINTS = {
+    "unexpected end of data": "a quoted cell is never closed (a '\"' is missing)",
+    "',' expected after '\"'": "a '\"' inside a quoted cell must be written twice (\"\")",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +75,19 @@ class DataValidationError(ValueError):
         super().__init__("\n".join(lines))
 
 
+@dataclass
+class CheckedTable:
+    """One table as read: its typed rows, the spreadsheet number of each, and the problems found."""
+
+    name: str
+    rows: list[dict[str, Any]] = dataclass_field(default_factory=list)
+    row_numbers: list[int] = dataclass_field(default_factory=list)
+    problems: list[Problem] = dataclass_field(default_factory=list)
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
 def parse_cell(text: str, field: dict[str, Any]) -> Any:
     """Turn a cell's text into a Python value of the field's type.
 
@@ -62,6 +99,8 @@ def parse_cell(text: str, field: dict[str, Any]) -> Any:
     if kind == "integer":
         if not re.fullmatch(r"[+-]?\d+", text):
             raise ValueError(f"'{text}' is not a whole number")
+        if len(text.lstrip("+-").lstrip("0")) > 18:  # the table's integer column holds 64 bits
+            raise ValueError(f"'{text}' is too large a whole number (at most 18 digits)")
         return int(text)
     if kind == "number":
         try:
@@ -101,59 +140,118 @@ def check_constraints(value: Any, field: dict[str, Any]) -> list[tuple[str, str]
     return broken
 
 
+def character_problem(cell: str, multiline: bool = False) -> tuple[str, str] | None:
+    """Return the (rule, message) of the first character the cell may not hold, or None.
+
+    Control characters are refused (they are invisible, and a NUL kills the Jupyter kernel);
+    a line break (U+000A, U+000D, and the line and paragraph separators U+2028, U+2029) only in a
+    multi-line field.
+    """
+    for match in REFUSED_CHARACTERS.finditer(cell):
+        char = match.group()
+        if char in LINE_BREAKS:
+            if multiline:
+                continue
+            return "single line", (f"the cell holds a line break (U+{ord(char):04X}) but the field is "
+                                   "single-line (a field allows line breaks with \"x-multiline\": true)")
+        return "control character", (f"the cell holds the control character U+{ord(char):04X} at character "
+                                     f"{match.start() + 1} (invisible characters are not allowed: delete it)")
+    return None
+
+
+def length_problem(text: str, field: dict[str, Any]) -> tuple[str, str] | None:
+    """Return the (rule, message) of a cell text longer than allowed or shorter than ``minLength``, or None."""
+    constraints = field.get("constraints", {})
+    longest = constraints.get("maxLength", MAX_CELL_LENGTH)
+    if len(text) > longest:
+        limit = ("the field's maxLength" if "maxLength" in constraints
+                 else "the project's limit for a cell; a field may set another with the constraint maxLength")
+        return "maxLength", f"the cell has {len(text):,} characters, more than {longest:,} ({limit})"
+    shortest = constraints.get("minLength", 0)
+    if len(text) < shortest:
+        return "minLength", f"the cell has {len(text)} characters, fewer than the minLength {shortest}"
+    return None
+
+
+def check_cell(cell: str, field: dict[str, Any], bib_keys: set[str] | None) -> tuple[Any, list[tuple[str, str]]]:
+    """Return the cell's typed value (None when empty or unreadable) and the (rule, message) pairs it breaks.
+
+    Uniqueness is not checked here: it needs the other rows.
+    """
+    broken = character_problem(cell, field.get("x-multiline") is True)
+    if broken:
+        return None, [broken]
+    text = cell.strip()
+    if text == "":
+        return None, [("required", "the cell is empty")] if field.get("constraints", {}).get("required") else []
+    broken = length_problem(text, field)
+    if broken:
+        return None, [broken]
+    try:
+        value = parse_cell(text, field)
+    except ValueError as error:
+        return None, [(f"type {field.get('type', 'string')}", str(error))]
+    problems = check_constraints(value, field)
+    if field.get("x-bibtex-key") and bib_keys is not None and value not in bib_keys:
+        problems.append(("x-bibtex-key", f"'{value}' is not a key of references.bib"))
+    return value, problems
+
+
+# --- files, rows and header ------------------------------------------------------------------
+
+
+def read_records(text: str, name: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """Split CSV text into (row number, cells) pairs, the rows numbered as a spreadsheet numbers them.
+
+    A blank line is a row; a quoted cell spanning lines stays in its row. Malformed CSV (a quote
+    never closed, text after a closing quote) stops the reading with a problem at the row where it is.
+    """
+    # The csv module raises past 131,072 characters a field; the project's own limit is length_problem's.
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, 2**31 - 1)))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    while True:
+        try:
+            records.append((len(records) + 1, next(reader)))
+        except StopIteration:
+            return records, []
+        except csv.Error as error:
+            hint = CSV_HINTS.get(str(error))
+            message = f"the row is not valid CSV: {error}" + (f" ({hint})" if hint else "")
+            return records, [Problem(name, len(records) + 1, None, "csv", message)]
+
+
+def column_name(header: list[str], index: int) -> str:
+    """The header's name of the cell at ``index``, or ``#n`` (1-based) beyond the header."""
+    return header[index] if index < len(header) else f"#{index + 1}"
+
+
+def encoding_problem(raw: bytes, error: UnicodeDecodeError, name: str) -> Problem:
+    """Locate the first byte that is not UTF-8 in ``raw`` (without its BOM): its row and column."""
+    message = f"byte 0x{raw[error.start]:02x} is not valid UTF-8 (the file must be saved as UTF-8)"
+    earlier = raw[: error.start].decode("utf-8").count("\ufffd")
+    records, _ = read_records(raw.decode("utf-8", errors="replace"), name)
+    header = [cell.strip() for cell in records[0][1]] if records else []
+    seen = 0
+    for number, cells in records:
+        for index, cell in enumerate(cells):
+            seen += cell.count("\ufffd")
+            if seen > earlier:
+                return Problem(name, number, column_name(header, index), "encoding", message)
+    return Problem(name, raw[: error.start].count(b"\n") + 1, None, "encoding", message)
+
+
 def decode_utf8(raw: bytes, name: str) -> str:
     """Decode the file's bytes as UTF-8, or raise naming the row and column of the bad byte."""
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        return raw.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        row = raw[: error.start].count(b"\n") + 1
-        lines = raw.decode("utf-8", errors="replace").splitlines()
-        column = None
-        header = next(csv.reader([lines[0]]), []) if lines else []
-        cells = next(csv.reader([lines[row - 1]]), []) if row - 1 < len(lines) else []
-        for index, cell in enumerate(cells):
-            if "\ufffd" in cell:
-                column = header[index] if index < len(header) else f"#{index + 1}"
-                break
-        problem = Problem(
-            name, row, column, "encoding",
-            f"byte 0x{raw[error.start]:02x} is not valid UTF-8 (the file must be saved as UTF-8)",
-        )
-        raise DataValidationError([problem]) from None
+        raise DataValidationError([encoding_problem(body, error, name)]) from None
 
 
-def self_reference_problems(
-    name: str, schema: dict[str, Any], rows: list[dict[str, Any]], row_numbers: list[int]
-) -> list[Problem]:
-    """Check the schema's ``foreignKeys`` that point into the same table (``"resource": ""``).
-
-    Every non-empty value of the referring field must be a value of the referenced field.
-    """
-    problems = []
-    for key in schema.get("foreignKeys", []):
-        reference = key.get("reference", {})
-        if reference.get("resource", "") != "":
-            continue
-        column, target = key["fields"], reference["fields"]
-        known = {row.get(target) for row in rows}
-        for row, number in zip(rows, row_numbers):
-            value = row.get(column)
-            if value is not None and value not in known:
-                problems.append(Problem(name, number, column, "foreignKey",
-                                        f"'{value}' is not a {target} of this table"))
-    return problems
-
-
-def validate_table(
-    path: Path, schema: dict[str, Any], bib_keys: set[str] | None = None, name: str | None = None,
-    raw: bytes | None = None,
-) -> list[dict[str, Any]]:
-    """Read ``path`` (or take its bytes ``raw``, already read) and check it against ``schema``; return its rows
-    as typed dicts.
-
-    Raises :class:`DataValidationError` listing every problem (up to a limit).
-    """
-    name = name or path.name
+def table_text(path: Path, name: str, raw: bytes | None = None) -> str:
+    """Return the text of the table file (``raw``, its bytes when already read); raise if missing or empty."""
     try:
         raw = path.read_bytes() if raw is None else raw
     except FileNotFoundError:
@@ -161,88 +259,404 @@ def validate_table(
     text = decode_utf8(raw, name)
     if not text.strip():
         raise DataValidationError([Problem(name, None, None, "header", "the file is empty: a header row is expected")])
+    return text
 
-    fields = schema["fields"]
-    expected = [f["name"] for f in fields]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
-    problems: list[Problem] = []
+
+def header_problems(name: str, cells: list[str], expected: list[str]) -> list[Problem]:
+    """Check the header row: no control character or line break, each column once, the schema's columns."""
+    problems = [Problem(name, 1, f"#{index + 1}", *broken)
+                for index, broken in enumerate(map(character_problem, cells)) if broken]
+    header = [cell.strip() for cell in cells]
+    for column in dict.fromkeys(header):
+        positions = [str(index + 1) for index, cell in enumerate(header) if cell == column]
+        if len(positions) > 1:
+            problems.append(Problem(
+                name, 1, column, "header",
+                f"duplicate column: '{column}' appears {len(positions)} times in the header "
+                f"(columns {', '.join(positions)}); each column must appear once",
+            ))
     for column in expected:
         if column not in header:
             problems.append(Problem(name, 1, column, "header", f"column '{column}' is missing from the header"))
-    for column in header:
+    for column in dict.fromkeys(header):
         if column not in expected:
             problems.append(Problem(
                 name, 1, column, "header",
                 f"column '{column}' is not in the schema (expected columns: {', '.join(expected)})",
             ))
-    if problems:
-        raise DataValidationError(problems)
+    return problems
 
-    by_name = {f["name"]: f for f in fields}
-    rows: list[dict[str, Any]] = []
-    seen: dict[str, dict[Any, int]] = {f["name"]: {} for f in fields if f.get("constraints", {}).get("unique")}
-    key_fields = schema.get("primaryKey", [])
-    if isinstance(key_fields, str):
-        key_fields = [key_fields]
+
+def as_names(names: str | list[str]) -> list[str]:
+    """A field list of a schema (``primaryKey``, ``foreignKeys`` fields) as a list of names."""
+    return [names] if isinstance(names, str) else list(names)
+
+
+def first_row(seen: dict[Any, int], value: Any, row_number: int) -> int | None:
+    """Return the row where ``value`` was seen before, or None (then remember it is in ``row_number``)."""
+    first = seen.setdefault(value, row_number)
+    return None if first == row_number else first
+
+
+def check_rows(table: CheckedTable, header: list[str], records: list[tuple[int, list[str]]],
+               schema: dict[str, Any], bib_keys: set[str] | None) -> None:
+    """Check the data rows against the schema; add their typed values and problems to ``table``."""
+    by_name = {f["name"]: f for f in schema["fields"]}
+    unique: dict[str, dict[Any, int]] = {f["name"]: {} for f in schema["fields"]
+                                         if f.get("constraints", {}).get("unique")}
+    key_fields = as_names(schema.get("primaryKey", []))
     seen_keys: dict[tuple, int] = {}
-    row_numbers: list[int] = []
-
-    for cells in reader:
-        row_number = reader.line_num
-        if not cells or all(not c.strip() for c in cells):
+    for row_number, cells in records:
+        if all(not c.strip(" ") for c in cells):  # a blank row; tabs and other controls are refused
             continue
         if len(cells) != len(header):
-            problems.append(Problem(
-                name, row_number, None, "row length",
-                f"the row has {len(cells)} cells but the header has {len(header)}",
-            ))
+            table.problems.append(Problem(table.name, row_number, None, "row length",
+                                          f"the row has {len(cells)} cells but the header has {len(header)}"))
             continue
         record: dict[str, Any] = {}
         for column, cell in zip(header, cells):
-            field = by_name[column]
-            cell = cell.strip()
-            if cell == "":
-                if field.get("constraints", {}).get("required"):
-                    problems.append(Problem(name, row_number, column, "required", "the cell is empty"))
-                record[column] = None
-                continue
-            try:
-                value = parse_cell(cell, field)
-            except ValueError as error:
-                problems.append(Problem(name, row_number, column, f"type {field.get('type', 'string')}", str(error)))
-                record[column] = None
-                continue
-            for rule, message in check_constraints(value, field):
-                problems.append(Problem(name, row_number, column, rule, message))
-            if column in seen:
-                if value in seen[column]:
-                    problems.append(Problem(
-                        name, row_number, column, "unique",
-                        f"'{value}' already appears in row {seen[column][value]}",
-                    ))
-                seen[column].setdefault(value, row_number)
-            if field.get("x-bibtex-key") and bib_keys is not None and value not in bib_keys:
-                problems.append(Problem(
-                    name, row_number, column, "x-bibtex-key",
-                    f"'{value}' is not a key of references.bib",
-                ))
+            value, broken = check_cell(cell, by_name[column], bib_keys)
+            table.problems += [Problem(table.name, row_number, column, rule, message) for rule, message in broken]
+            earlier = first_row(unique[column], value, row_number) if value is not None and column in unique else None
+            if earlier is not None:
+                table.problems.append(Problem(table.name, row_number, column, "unique",
+                                              f"'{value}' already appears in row {earlier}"))
             record[column] = value
         if key_fields:
             key = tuple(record.get(k) for k in key_fields)
-            if key in seen_keys:
-                problems.append(Problem(
-                    name, row_number, ",".join(key_fields), "primaryKey",
-                    f"key {key} already appears in row {seen_keys[key]}",
-                ))
-            seen_keys.setdefault(key, row_number)
-        rows.append(record)
-        row_numbers.append(row_number)
-        if len(problems) >= MAX_PROBLEMS:
+            earlier = first_row(seen_keys, key, row_number)
+            if earlier is not None:
+                table.problems.append(Problem(table.name, row_number, ",".join(key_fields), "primaryKey",
+                                              f"key {key} already appears in row {earlier}"))
+        table.rows.append(record)
+        table.row_numbers.append(row_number)
+        if len(table.problems) >= MAX_PROBLEMS:
             break
-    problems += self_reference_problems(name, schema, rows, row_numbers)
+
+
+def foreign_key_problems(table: CheckedTable, schema: dict[str, Any],
+                         targets: Mapping[str, list[dict[str, Any]]]) -> list[Problem]:
+    """Check the schema's ``foreignKeys`` into the tables of ``targets`` (rows by resource name; ``""`` is this table).
+
+    Every value of the referring fields (when none is empty) must be a value of the referenced fields.
+    Keys into tables that ``targets`` does not hold are not checked.
+    """
+    problems = []
+    for key in schema.get("foreignKeys", []):
+        resource = key["reference"].get("resource", "")
+        if resource not in targets:
+            continue
+        columns, referenced = as_names(key["fields"]), as_names(key["reference"]["fields"])
+        known = {tuple(row.get(f) for f in referenced) for row in targets[resource]}
+        owner = "this table" if resource == "" else f"the table '{resource}'"
+        for row, row_number in zip(table.rows, table.row_numbers):
+            value = tuple(row.get(column) for column in columns)
+            if None not in value and value not in known:
+                shown = ", ".join(map(str, value))
+                problems.append(Problem(table.name, row_number, ",".join(columns), "foreignKey",
+                                        f"'{shown}' is not a {', '.join(referenced)} of {owner}"))
+    return problems
+
+
+def check_table(path: Path, schema: dict[str, Any], bib_keys: set[str] | None = None, name: str | None = None,
+                raw: bytes | None = None) -> CheckedTable:
+    """Read ``path`` (or take its bytes ``raw``) and check it against ``schema``, except for foreign keys
+    into other tables (see :func:`foreign_key_problems`). Problems are returned in the result, not raised.
+    """
+    table = CheckedTable(name or path.name)
+    try:
+        text = table_text(path, table.name, raw)
+    except DataValidationError as error:
+        table.problems = error.problems
+        return table
+    records, csv_problems = read_records(text, table.name)
+    header_cells = records[0][1] if records else []
+    table.problems = header_problems(table.name, header_cells, [f["name"] for f in schema["fields"]]) if records else []
+    if not table.problems:
+        check_rows(table, [cell.strip() for cell in header_cells], records[1:], schema, bib_keys)
+        table.problems += foreign_key_problems(table, schema, {"": table.rows})
+    table.problems = (table.problems + csv_problems)[:MAX_PROBLEMS]
+    if not table.problems and not table.rows:
+        table.problems = [Problem(table.name, None, None, "rows", "the file has a header but no data rows")]
+    return table
+
+
+def table_problems(table: CheckedTable, schema: dict[str, Any],
+                   references: Mapping[str, list[dict[str, Any]]]) -> list[Problem]:
+    """All problems of a checked table: its own, or (when it has none) those of its keys into ``references``."""
+    return (table.problems or foreign_key_problems(table, schema, references))[:MAX_PROBLEMS]
+
+
+def validate_table(
+    path: Path, schema: dict[str, Any], bib_keys: set[str] | None = None, name: str | None = None,
+    raw: bytes | None = None, references: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Read ``path`` (or take its bytes ``raw``, already read) and check it against ``schema``; return its rows
+    as typed dicts. ``references`` holds the rows of the other tables its ``foreignKeys`` point to, by name.
+
+    Raises :class:`DataValidationError` listing every problem (up to a limit).
+    """
+    table = check_table(path, schema, bib_keys, name, raw)
+    problems = table_problems(table, schema, references or {})
     if problems:
-        raise DataValidationError(problems[:MAX_PROBLEMS])
-    if not rows:
-        raise DataValidationError([Problem(name, None, None, "rows", "the file has a header but no data rows")])
-    return rows
+        raise DataValidationError(problems)
+    return table.rows
+
+
+# --- the descriptor --------------------------------------------------------------------------
+
+KINDS = {dict: "an object", list: "a list", str: "a string", bool: "true or false"}
+
+
+def shown(value: Any) -> str:
+    """A JSON value as the descriptor writes it, shortened."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def descriptor_problem(column: str | None, rule: str, message: str) -> Problem:
+    """A problem of ``data/datapackage.json`` at the JSON path ``column``."""
+    return Problem(DESCRIPTOR, None, column, rule, message)
+
+
+def member(holder: dict[str, Any], key: str, kind: type, where: str, problems: list[Problem],
+           required: bool = True) -> Any:
+    """Return ``holder[key]`` when it is of ``kind``; else None, adding a "required" or "type" problem."""
+    path = f"{where}.{key}" if where else key
+    if key not in holder:
+        if required:
+            problems.append(descriptor_problem(path, "required", f"'{key}' is missing"))
+        return None
+    value = holder[key]
+    if not isinstance(value, kind):
+        problems.append(descriptor_problem(path, "type", f"'{key}' must be {KINDS[kind]}, not {shown(value)}"))
+        return None
+    return value
+
+
+def field_names(schema: dict[str, Any]) -> list[str]:
+    """The names of a schema's fields (those that have one)."""
+    fields = schema.get("fields")
+    fields = fields if isinstance(fields, list) else []
+    return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+
+
+def duplicate_problems(items: list[Any], where: str, what: str) -> list[Problem]:
+    """Report each object of ``items`` whose ``name`` an earlier one already has."""
+    problems = []
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str) and first.setdefault(name, index) != index:
+            problems.append(descriptor_problem(f"{where}[{index}].name", "unique",
+                                               f"the {what} name '{name}' is already used by {where}[{first[name]}]"))
+    return problems
+
+
+def unsafe_path_reason(path: str) -> str | None:
+    """Why a resource's ``path`` could lead outside ``data/`` (judged on the text alone), or None."""
+    if not path.strip():
+        return "it is empty"
+    if REFUSED_CHARACTERS.search(path):
+        return "it holds a control character or a line break"
+    if "\\" in path:
+        return "it holds a backslash (write '/' between folders)"
+    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute() or PureWindowsPath(path).drive:
+        return "it is absolute"
+    if URL.match(path):
+        return "it is a URL (only files of data/ are read)"
+    if ".." in PurePosixPath(path).parts:
+        return "it goes up a folder with '..'"
+    return None
+
+
+def path_problems(path: str, where: str, folder: Path | None) -> list[Problem]:
+    """A resource's ``path`` must name a file inside ``data/`` (``folder``, when given, is looked at too)."""
+    reason = unsafe_path_reason(path)
+    if reason is None and folder is not None:
+        base, target = folder.resolve(), (folder / path).resolve()
+        if target == base:
+            reason = "it names the folder data/ itself"
+        elif not target.is_relative_to(base):
+            reason = "it resolves outside data/ (through a symbolic link)"
+        elif target.exists() and not target.is_file():
+            reason = "it is not a file"
+    if reason is None:
+        return []
+    return [descriptor_problem(where, "path", f"the path {shown(path)} is refused: {reason}; "
+                                              "a path names a file inside data/, e.g. \"size_tiers.csv\"")]
+
+
+def is_number(value: Any) -> bool:
+    """True for a finite JSON number (true and false are not numbers)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def constraint_reason(key: str, value: Any, kind: str | None) -> str | None:
+    """Why the constraint ``key: value`` of a field of type ``kind`` cannot be used, or None."""
+    if key not in CONSTRAINTS:
+        return f"the constraint '{key}' is not supported (supported: {', '.join(CONSTRAINTS)})"
+    if key in ("required", "unique"):
+        return None if isinstance(value, bool) else f"'{key}' must be true or false, not {shown(value)}"
+    if key in ("minimum", "maximum"):
+        if kind not in (None, "integer", "number"):
+            return f"'{key}' applies to integer and number fields, not to a {kind} field"
+        return None if is_number(value) else f"'{key}' must be a number, not {shown(value)}"
+    if key in ("minLength", "maxLength"):
+        whole = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return None if whole else f"'{key}' must be a whole number of characters (0 or more), not {shown(value)}"
+    if key == "enum":
+        return None if isinstance(value, list) and value else f"'enum' must be a non-empty list, not {shown(value)}"
+    if not isinstance(value, str):
+        return f"'pattern' must be a string, not {shown(value)}"
+    try:
+        re.compile(value)
+    except re.error as error:
+        return f"'pattern' {shown(value)} is not a valid regular expression: {error}"
+    return None
+
+
+def field_problems(field: Any, where: str) -> list[Problem]:
+    """Check one field of a schema: a name, a supported type, well-typed constraints and flags."""
+    if not isinstance(field, dict):
+        return [descriptor_problem(where, "type", f"a field must be an object, not {shown(field)}")]
+    problems: list[Problem] = []
+    member(field, "name", str, where, problems)
+    kind = field.get("type", "string")
+    if kind not in TYPES:
+        problems.append(descriptor_problem(f"{where}.type", "field type",
+                                           f"the type {shown(kind)} is not supported (supported: {', '.join(TYPES)})"))
+        kind = None
+    for flag in ("x-bibtex-key", "x-multiline"):
+        member(field, flag, bool, where, problems, required=False)
+    constraints = member(field, "constraints", dict, where, problems, required=False) or {}
+    for key, value in constraints.items():
+        reason = constraint_reason(key, value, kind)
+        if reason:
+            problems.append(descriptor_problem(f"{where}.constraints.{key}", "constraint", reason))
+    return problems
+
+
+def names_of(value: Any) -> list[str] | None:
+    """A field list (one name, or a non-empty list of names) as a list, or None when it is not one."""
+    names = [value] if isinstance(value, str) else value
+    if isinstance(names, list) and names and all(isinstance(n, str) for n in names):
+        return names
+    return None
+
+
+def names_problems(value: Any, known: list[str], where: str, rule: str, owner: str) -> list[Problem]:
+    """A field list must be a name or a non-empty list of names, each a field of ``owner`` (``known``)."""
+    names = names_of(value)
+    if names is None:
+        return [descriptor_problem(where, rule, f"expected a field name or a list of field names, not {shown(value)}")]
+    return [descriptor_problem(where, rule, f"'{name}' is not a field of {owner} (fields: {', '.join(known)})")
+            for name in names if name not in known]
+
+
+def schema_problems(schema: dict[str, Any], where: str) -> list[Problem]:
+    """Check a table schema: its fields, their names once each, and its ``primaryKey``."""
+    problems: list[Problem] = []
+    fields = member(schema, "fields", list, where, problems)
+    if fields is None:
+        return problems
+    if not fields:
+        problems.append(descriptor_problem(f"{where}.fields", "required", "the schema has no fields"))
+    for index, field in enumerate(fields):
+        problems += field_problems(field, f"{where}.fields[{index}]")
+    problems += duplicate_problems(fields, f"{where}.fields", "field")
+    if "primaryKey" in schema:
+        problems += names_problems(schema["primaryKey"], field_names(schema), f"{where}.primaryKey",
+                                   "primaryKey", "this table")
+    return problems
+
+
+def reference_problems(key: dict[str, Any], where: str, schema: dict[str, Any], own: str,
+                       schemas: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Check a foreign key's ``reference``: an existing resource (``""``: this one) and its fields."""
+    problems: list[Problem] = []
+    reference = member(key, "reference", dict, where, problems)
+    if reference is None:
+        return problems
+    where = f"{where}.reference"
+    resource = reference.get("resource", "")
+    if not isinstance(resource, str):
+        return problems + [descriptor_problem(f"{where}.resource", "type",
+                                              f"'resource' must be a string, not {shown(resource)}")]
+    if resource != "" and (resource == own or resource not in schemas):
+        reason = ("a table refers to itself with \"\"" if resource == own else
+                  f"no other resource has this name (resources: {', '.join(schemas)})")
+        return problems + [descriptor_problem(f"{where}.resource", "foreignKey",
+                                              f"the resource {shown(resource)} is refused: {reason}")]
+    target = schema if resource == "" else schemas[resource]
+    if "fields" not in reference:
+        return problems + [descriptor_problem(f"{where}.fields", "required", "'fields' is missing")]
+    owner = "this table" if resource == "" else f"the table '{resource}'"
+    problems += names_problems(reference["fields"], field_names(target), f"{where}.fields", "foreignKey", owner)
+    referring, referenced = names_of(key.get("fields")), names_of(reference["fields"])
+    if not problems and referring and referenced and len(referring) != len(referenced):
+        problems.append(descriptor_problem(f"{where}.fields", "foreignKey",
+                                           f"{len(referenced)} referenced field(s) for {len(referring)} referring"))
+    return problems
+
+
+def foreign_keys_problems(schema: dict[str, Any], where: str, own: str,
+                          schemas: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Check a schema's ``foreignKeys``: a list of keys whose fields exist here and in the table referred to."""
+    problems: list[Problem] = []
+    keys = member(schema, "foreignKeys", list, where, problems, required=False) or []
+    for index, key in enumerate(keys):
+        at = f"{where}.foreignKeys[{index}]"
+        if not isinstance(key, dict):
+            problems.append(descriptor_problem(at, "type", f"a foreign key must be an object, not {shown(key)}"))
+            continue
+        if "fields" not in key:
+            problems.append(descriptor_problem(f"{at}.fields", "required", "'fields' is missing"))
+        else:
+            problems += names_problems(key["fields"], field_names(schema), f"{at}.fields", "foreignKey", "this table")
+        problems += reference_problems(key, at, schema, own, schemas)
+    return problems
+
+
+def resource_problems(item: Any, where: str, folder: Path | None) -> list[Problem]:
+    """Check one resource: a name, a safe path and a schema (foreign keys apart)."""
+    if not isinstance(item, dict):
+        return [descriptor_problem(where, "type", f"a resource must be an object, not {shown(item)}")]
+    problems: list[Problem] = []
+    if member(item, "name", str, where, problems) == "":
+        problems.append(descriptor_problem(f"{where}.name", "required", "the name is empty"))
+    path = member(item, "path", str, where, problems)
+    if path is not None:
+        problems += path_problems(path, f"{where}.path", folder)
+    schema = member(item, "schema", dict, where, problems)
+    if schema is not None:
+        problems += schema_problems(schema, f"{where}.schema")
+    return problems
+
+
+def validate_descriptor(descriptor: Any, folder: Path | None = None) -> list[Problem]:
+    """Return the problems of the parsed ``datapackage.json``; check it before any table is read.
+
+    ``folder`` is the data folder: when given, each resource's path must also resolve to a file inside it.
+    """
+    if not isinstance(descriptor, dict):
+        return [descriptor_problem(None, "type", f"the descriptor must be a JSON object, not {shown(descriptor)}")]
+    problems: list[Problem] = []
+    resources = member(descriptor, "resources", list, "", problems)
+    if resources is None:
+        return problems
+    for index, item in enumerate(resources):
+        problems += resource_problems(item, f"resources[{index}]", folder)
+    problems += duplicate_problems(resources, "resources", "resource")
+    schemas = {item["name"]: item["schema"] for item in resources if isinstance(item, dict)
+               and isinstance(item.get("name"), str) and isinstance(item.get("schema"), dict)}
+    for index, item in enumerate(resources):
+        if isinstance(item, dict) and isinstance(item.get("schema"), dict):
+            problems += foreign_keys_problems(item["schema"], f"resources[{index}].schema", item.get("name"), schemas)
+    return problems
+
+
+def referenced_resources(schema: dict[str, Any]) -> list[str]:
+    """The names of the other tables a (checked) schema's ``foreignKeys`` point to."""
+    names = (key["reference"].get("resource", "") for key in schema.get("foreignKeys", []))
+    return list(dict.fromkeys(name for name in names if name))
