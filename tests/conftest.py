@@ -27,6 +27,23 @@ def microwork(*args: str, root: Path, check: bool = False) -> subprocess.Complet
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=check)
 
 
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian chromium driven by Playwright (headless, no background network)."""
+    from microwork.pdf import CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: run `bash .ci/install-system-deps`")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

@@ -15,12 +15,11 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import ROOT
-from microwork.pdf import CHROMIUM_ARGS, serve
+from microwork.pdf import serve
 from test_prose import toc_documents
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "_build" / "test-artifacts" / "screenshots"
 PAGES = [str(p.relative_to(ROOT).with_suffix(".html")) for p in toc_documents()] + ["search.html"]
@@ -33,21 +32,15 @@ def site_url(built_book):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run `bash .ci/install-system-deps`")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def open_page(browser, url, on_dialog=None):
+    """Load ``url`` with every outside request blocked; return the page and what went wrong.
 
-
-def open_page(browser, url):
-    """Load ``url`` with every outside request blocked; return the page and what went wrong."""
+    ``on_dialog`` is called with every dialog (alert, confirm, prompt) the page opens, which is then dismissed.
+    """
     problems = {key: [] for key in CLEAN}
     page = browser.new_page(viewport={"width": 1200, "height": 900})
+    if on_dialog is not None:
+        page.on("dialog", lambda dialog: (on_dialog(dialog.message), dialog.dismiss()))
 
     def route(request_route):
         request = request_route.request

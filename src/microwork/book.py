@@ -1,7 +1,13 @@
-"""Helpers for chapter notebooks: glue numbers for the prose, show tables."""
+"""Helpers for chapter notebooks: glue numbers for the prose, show tables.
+
+Every string that comes from ``data/``, ``datapackage.json`` or parameters is text, never markup: the
+helpers here escape it for the Markdown it lands in (:func:`escape_markdown`, :func:`code_span`,
+:func:`cite`), so that no role, directive, link, HTML tag or table break can come from data.
+"""
 
 from __future__ import annotations
 
+import re
 from numbers import Integral, Real
 
 import pandas as pd
@@ -34,22 +40,34 @@ def glue_all(values: dict[str, object], prefix: str = "") -> None:
         glue(prefix + name, value)
 
 
-def show_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, caption: str | None = None) -> None:
-    """Display a table as Markdown, numbers formatted for readers."""
+def show_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, caption: str | None = None,
+               code: tuple[str, ...] = ()) -> None:
+    """Display a table as Markdown, numbers formatted for readers, every cell shown as text.
+
+    Columns named in ``code`` are shown as inline code (field names, patterns), still as text.
+    """
     shown = frame.copy()
     for column, fmt in (formats or {}).items():
         shown[column] = shown[column].map(lambda v, f=fmt: "" if pd.isna(v) else format(v, f))
-    display(Markdown((f"**{caption}**\n\n" if caption else "") + markdown_table(shown)))
+    display(Markdown((f"**{escape_markdown(caption)}**\n\n" if caption else "") + markdown_table(shown, code)))
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table of ``frame``'s cells as text (no index)."""
-    def cell(value: object) -> str:
-        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).replace("|", "\\|")
+def is_missing(value: object) -> bool:
+    """True for None and NaN / NA (an empty cell)."""
+    return value is None or (not isinstance(value, (str, bytes)) and bool(pd.isna(value)))
 
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+
+def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = ()) -> str:
+    """A pipe table of ``frame``'s cells as text (no index): headers and cells escaped, ``code`` columns as code."""
+    def cell(value: object, as_code: bool) -> str:
+        if is_missing(value):
+            return ""
+        return code_span(value).replace("|", "\\|") if as_code else escape_markdown(value)
+
+    header = "| " + " | ".join(escape_markdown(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    flags = [c in code for c in frame.columns]
+    rows = ["| " + " | ".join(cell(v, f) for v, f in zip(row, flags)) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *rows])
 
 
@@ -60,11 +78,35 @@ def show_provenance(data: pd.DataFrame | list[pd.DataFrame], sources: dict[str, 
     display(Markdown(provenance(data, sources)))
 
 
+PUNCTUATION = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
+BIBTEX_KEY = re.compile(r"[A-Za-z0-9_:.+-]+")
+
+
+def one_line(value: object) -> str:
+    """Text on one line: every run of white space (newlines, tabs, U+2028 ...) becomes one space."""
+    return " ".join(str(value).split())
+
+
 def escape_markdown(value: object) -> str:
     """Text from ``data/`` made safe to place in Markdown: every ASCII punctuation mark is backslash-escaped
-    (CommonMark allows it for all of them), so no role, directive, link or HTML tag can come from data."""
-    text = " ".join(str(value).split())
-    return "".join(f"\\{ch}" if ch in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" else ch for ch in text)
+    (CommonMark allows it for all of them), so no role, directive, link or HTML tag can come from data; the text
+    is kept on one line, so it cannot end a table or start a block."""
+    return "".join(f"\\{ch}" if ch in PUNCTUATION else ch for ch in one_line(value))
+
+
+def code_span(value: object) -> str:
+    """Text as a Markdown inline code span, whatever backticks it holds (the fence is one backtick longer than
+    the longest run of backticks inside, as CommonMark allows)."""
+    text = one_line(value)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def cite(key: object) -> str:
+    """A ``{cite:t}`` citation of a bibliography key, or the key as plain text if it is not shaped like one."""
+    text = str(key)
+    return f"{{cite:t}}`{text}`" if BIBTEX_KEY.fullmatch(text) else escape_markdown(text)
 
 
 def show_records(frame: pd.DataFrame, title: str, fields: dict[str, str], caption: str | None = None) -> None:

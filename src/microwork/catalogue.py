@@ -24,7 +24,7 @@ def constraints_text(field: dict) -> str:
     if "enum" in rules:
         words.append("one of: " + ", ".join(map(str, rules["enum"])))
     if "pattern" in rules:
-        words.append(f"pattern `{rules['pattern']}`")
+        words.append(f"matches the pattern {rules['pattern']}")
     if field.get("x-bibtex-key"):
         words.append("a key of references.bib")
     return "; ".join(words)
@@ -33,7 +33,7 @@ def constraints_text(field: dict) -> str:
 def fields_table(resource: dict) -> pd.DataFrame:
     """One row per field of a table: name, type, unit, constraints, description."""
     return pd.DataFrame([{
-        "field": f"`{f['name']}`",
+        "field": f["name"],
         "type": f.get("type", "string"),
         "unit": f.get("unit", ""),
         "constraints": constraints_text(f),

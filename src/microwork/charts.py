@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 from IPython.display import HTML, Markdown, display
+
+from .book import cite, code_span, escape_markdown, one_line
 
 # Categorical colours: the first three differ in lightness (they stay distinct in grayscale) and each has at
 # least 3:1 contrast with the white page. Charts with more than three categories also encode them by shape.
@@ -80,7 +83,7 @@ def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path
     svg = vlc.vegalite_to_svg(spec)  # render once; the PNG is rasterised from the SVG (much cheaper than re-rendering)
     paths["svg"].write_text(svg, encoding="utf-8")
     paths["png"].write_bytes(vlc.svg_to_png(svg, scale=2))
-    data.to_csv(paths["csv"], index=False)
+    csv_safe(data).to_csv(paths["csv"], index=False)
     paths["vl.json"].write_text(spec_text(spec) + "\n", encoding="utf-8")
     return paths
 
@@ -108,13 +111,42 @@ def data_table_html(data: pd.DataFrame, name: str) -> str:
             f"{table}\n</details>")
 
 
+# Characters that could end or confuse a <script> element, or a JavaScript string, written as JSON escapes.
+SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_for_script(value: object) -> str:
+    """JSON safe to place inside ``<script type="application/json">``: no ``<``, ``>`` or ``&`` appears
+    (so no ``</script>`` or ``<!--`` can come from data), nor U+2028/U+2029; ``JSON.parse`` reads it unchanged."""
+    text = json.dumps(without_nan(value), sort_keys=True, allow_nan=False, ensure_ascii=False)
+    return re.sub("[<>&\u2028\u2029]", lambda match: SCRIPT_ESCAPES[match.group()], text)
+
+
+def safe_csv_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula (it begins with ``= + - @``, a tab or a carriage
+    return) gets a leading apostrophe, as OWASP recommends; numbers, and text that is a plain number, are kept."""
+    if not isinstance(value, str) or not value or value[0] not in "=+-@\t\r":
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell passed through :func:`safe_csv_cell` (other columns untouched)."""
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].map(safe_csv_cell) for c in text}) if text else frame
+
+
 def chart_html(spec: dict, name: str, description: str, data: pd.DataFrame | None = None) -> str:
     """HTML that the book's ``microwork-charts.js`` turns into an interactive chart.
 
     The chart is an image for assistive technology, labelled with ``description``; its data
-    follow as a table.
+    follow as a table. Every text is escaped for where it lands (attribute, JSON in a script, table cell).
     """
-    payload = json.dumps(without_nan(spec), sort_keys=True, allow_nan=False).replace("</", "<\\/")
+    payload = json_for_script(spec)
     described = f' aria-describedby="data-{name}"' if data is not None else ""
     return (
         f'<div class="mw-vega" id="chart-{name}" data-spec="spec-{name}" role="img" '
@@ -129,11 +161,12 @@ def provenance(
 ) -> str:
     """One line saying where a figure comes from: data files and hashes, sources and locators, parameters."""
     tables = data if isinstance(data, list) else [data]
-    files = " · ".join(f"`{t.attrs['path']}` (SHA-256 `{t.attrs['sha256'][:12]}`)" for t in tables if "path" in t.attrs)
-    cited = "; ".join(f"{{cite:t}}`{key}`, {locator}" for key, locator in sources.items())
+    files = " · ".join(f"{code_span(t.attrs['path'])} (SHA-256 {code_span(t.attrs['sha256'][:12])})"
+                       for t in tables if "path" in t.attrs)
+    cited = "; ".join(f"{cite(key)}, {escape_markdown(locator)}" for key, locator in sources.items())
     line = f"**Provenance.** Data: {files or 'computed in this chapter'}. Sources: {cited}."
     if parameters:
-        line += " Parameters: " + ", ".join(f"`{k} = {v}`" for k, v in parameters.items()) + "."
+        line += " Parameters: " + ", ".join(code_span(f"{k} = {v}") for k, v in parameters.items()) + "."
     return line
 
 
@@ -158,8 +191,8 @@ def show_figure(
     # A numbered figure (cross-references: {numref}`fig-NAME`). On screen it shows only its caption under the
     # interactive chart; in print and PDF its static SVG replaces the chart.
     display(Markdown(
-        f":::{{figure}} {paths['svg'].as_posix()}\n:name: fig-{name}\n:alt: {description}\n:figclass: mw-static-figure\n\n"
-        f"{description}\n:::\n\n"
+        f":::{{figure}} {paths['svg'].as_posix()}\n:name: fig-{name}\n:alt: {one_line(description)}\n"
+        f":figclass: mw-static-figure\n\n{escape_markdown(description)}\n:::\n\n"
         f"Download: {downloads}\n\n"
         f"{provenance(inputs if inputs is not None else data, sources, parameters)}"
     ))

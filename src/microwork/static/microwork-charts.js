@@ -2,7 +2,15 @@
 (function () {
   function draw() {
     document.querySelectorAll(".mw-vega").forEach(function (el) {
-      var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
+      var spec;
+      try {  // one unreadable spec must not stop the other charts of the page
+        spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
+      } catch (error) {
+        el.dataset.chartStatus = "failed";
+        el.textContent = "This chart could not be drawn: its specification is unreadable.";
+        console.error(error);
+        return;
+      }
       el.dataset.chartStatus = "drawing";
       window.vegaEmbed(el, spec, { renderer: "svg", actions: false })
         .then(function () {
