@@ -16,10 +16,11 @@ A failure at any step leaves the previous ``_build/html`` as it was.
 
 from __future__ import annotations
 
-import hashlib
+import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -29,12 +30,16 @@ from pathlib import Path
 
 import yaml
 
-from .data import check_package, file_sha256
+from .cache import changed_data, code_digest, digest, execution_key, why_not_reusable, write_record
+from .data import check_package
 from .execute import ChapterError, execute_chapter
+from .lock import build_lock
+from .notebooks import NotebookError, read_notebook, source_of
 
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
-CODE_FILES = ["pyproject.toml", "requirements.lock"]
 KEEP_SITES = 2
+COMPLETE = ".complete"  # written into a site folder once Jupyter Book has rendered it completely
+DEFAULT_CELL_TIMEOUT = 600
 
 
 class BuildError(RuntimeError):
@@ -57,9 +62,29 @@ def say(message: str) -> None:
     print(f"[microwork] {message}", flush=True)
 
 
+def read_yaml(path: Path, root: Path) -> dict:
+    """A YAML mapping from one of the book's configuration files, or a :class:`BuildError` naming what is wrong."""
+    name = path.relative_to(root)
+    try:
+        value = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"{name}: the file is missing") from None
+    except UnicodeDecodeError:
+        raise BuildError(f"{name}: not UTF-8 text") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise BuildError(f"{name}: invalid YAML{where}: {getattr(error, 'problem', None) or error}") from None
+    if not isinstance(value, dict):
+        raise BuildError(f"{name}: expected a mapping of settings, found {type(value).__name__}")
+    return value
+
+
 def toc_files(root: Path) -> list[str]:
-    """Every file named in ``_toc.yml`` (without suffix), root first."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    """Every file named in ``_toc.yml`` (without suffix), root first; each must exist as .md or .ipynb."""
+    toc = read_yaml(root / "_toc.yml", root)
+    if not isinstance(toc.get("root"), str):
+        raise BuildError("_toc.yml: no 'root' page (e.g. root: chapters/index)")
     names = [toc["root"]]
 
     def walk(node: object) -> None:
@@ -73,6 +98,9 @@ def toc_files(root: Path) -> list[str]:
                 walk(item)
 
     walk({k: v for k, v in toc.items() if k != "root"})
+    for name in names:
+        if not isinstance(name, str) or not any((root / f"{name}{suffix}").is_file() for suffix in (".md", ".ipynb")):
+            raise BuildError(f"_toc.yml names {name!r}, but there is no {name}.md or {name}.ipynb")
     return names
 
 
@@ -81,116 +109,113 @@ def chapter_notebooks(root: Path) -> list[Path]:
     return [root / f"{name}.ipynb" for name in toc_files(root) if (root / f"{name}.ipynb").is_file()]
 
 
-def digest(parts: list[bytes]) -> str:
-    """SHA-256 over several byte strings."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(hashlib.sha256(part).digest())
-    return hasher.hexdigest()
-
-
-def notebook_digest(path: Path) -> str:
-    """Hash of what a notebook does: its cells' types, sources and tags (not outputs)."""
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    cells = [
-        [c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
-         c.get("metadata", {}).get("tags", [])]
-        for c in notebook["cells"]
-    ]
-    return digest([json.dumps([cells, notebook.get("metadata", {}).get("kernelspec")], sort_keys=True).encode()])
-
-
-# Modules that chapter kernels never import: a change to them re-renders the book but re-executes nothing.
-RENDER_ONLY = {"build.py", "cli.py", "render.py", "sphinxext.py", "snapshots.py", "provenance.py", "static"}
-
-
-def code_digest(root: Path, for_execution: bool = False) -> str:
-    """Hash of the package code and the pinned environment (only what kernels import, if ``for_execution``)."""
-    files = sorted((root / "src" / "microwork").rglob("*"))
-    files = [f for f in files if f.is_file() and "__pycache__" not in f.parts
-             and not (for_execution and RENDER_ONLY & set(f.relative_to(root / "src" / "microwork").parts))]
-    files += [root / name for name in CODE_FILES if (root / name).is_file()]
-    parts = [str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() for f in files]
-    return digest(parts + [sys.version.encode()])  # the Python version too: a new interpreter re-executes
-
-
-def execution_key(notebook: Path, parameters: dict, code: str) -> str:
-    """The cache key of a chapter, before the data it reads is taken into account."""
-    return digest([notebook_digest(notebook).encode(), json.dumps(parameters, sort_keys=True).encode(), code.encode()])
-
-
-def cache_is_valid(record_path: Path, key: str) -> bool:
-    """True when the cached execution has the same key and every data file it read is unchanged."""
-    if not record_path.is_file():
-        return False
-    record = json.loads(record_path.read_text(encoding="utf-8"))
-    if record.get("key") != key:
-        return False
-    return all(Path(p).is_file() and file_sha256(Path(p)) == h for p, h in record.get("data_files", {}).items())
+def cell_timeout(root: Path) -> int:
+    """Seconds a cell may run before its chapter fails: ``execute.timeout`` of ``_config.yml`` (as for a plain
+    ``jupyter-book build``), 600 if not set."""
+    value = (read_yaml(root / "_config.yml", root).get("execute") or {}).get("timeout", DEFAULT_CELL_TIMEOUT)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise BuildError(f"_config.yml: execute.timeout must be a positive whole number of seconds, not {value!r}")
+    return value
 
 
 def expected_cost(notebook: Path) -> int:
     """A rough, deterministic estimate of a chapter's execution time: code cells, and figures counted thrice."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    code = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            for c in cells if c["cell_type"] == "code"]
+    code = [source_of(c) for c in read_notebook(notebook)["cells"] if c["cell_type"] == "code"]
     return len(code) + 3 * sum(source.count("show_figure(") for source in code)
 
 
-def run_chapter(source: Path, cache_dir: Path, failed_dir: Path, key: str, parameters: dict) -> float:
+def die_with_parent() -> None:
+    """Ask Linux to stop this worker process when the build that started it dies (even by ``kill -9``).
+
+    The worker ends at once (the default action of SIGTERM); its kernel sees its parent gone and stops too.
+    """
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def run_chapter(source: Path, root: Path, key: str, parameters: dict, timeout: int) -> float:
     """Execute one chapter into its cache folder (atomically replaced); return the seconds it took."""
     started = time.perf_counter()
+    cache_dir = root / "_build" / ".cache" / "chapters"
     final = cache_dir / source.stem
     workdir = cache_dir / f"{source.stem}.running"
-    reads = execute_chapter(source, workdir, parameters, failed_dir)
-    (workdir / "record.json").write_text(json.dumps(
-        {"key": key, "parameters": parameters, "data_files": reads}, indent=1, sort_keys=True), encoding="utf-8")
+    reads = execute_chapter(source, workdir, parameters, root / "_build" / "failed", timeout)
+    write_record(workdir, key, parameters, reads, root)
     if final.exists():
         shutil.rmtree(final)
     workdir.rename(final)
     return time.perf_counter() - started
 
 
-def execute_all(root: Path, build_dir: Path, workers: int, force: bool) -> tuple[list[str], list[str]]:
-    """Execute every chapter whose cache is stale; return (executed, cached) chapter names."""
-    cache_dir = build_dir / ".cache" / "chapters"
-    failed_dir = build_dir / "failed"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    code = code_digest(root, for_execution=True)
-    jobs, cached = {}, []
-    for notebook in chapter_notebooks(root):
-        key = execution_key(notebook, {}, code)
-        if not force and cache_is_valid(cache_dir / notebook.stem / "record.json", key):
-            cached.append(notebook.stem)
-            say(f"{notebook.stem}: unchanged, using the cached execution")
-        else:
-            jobs[notebook] = key
-    if not jobs:
-        return [], cached
+def stale_jobs(root: Path, jobs: dict[Path, str]) -> list[Path]:
+    """The chapters just executed whose data changed while they ran (the bytes read differ from the files now)."""
+    stale = []
+    for notebook in jobs:
+        record = json.loads((root / "_build" / ".cache" / "chapters" / notebook.stem / "record.json").read_text())
+        if changed := changed_data(record["data_files"], root):
+            say(f"{notebook.stem}: {changed[0]} changed while the chapter was executing: executing it again")
+            stale.append(notebook)
+    return stale
+
+
+def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int) -> None:
+    """Execute ``jobs`` (notebook: cache key) in worker processes, longest first; raise if any chapter failed."""
     # Longest first (estimated by the number of code cells and figures), so that no long chapter is left
     # running alone at the end while the other worker idles.
-    jobs = dict(sorted(jobs.items(), key=lambda item: -expected_cost(item[0])))
-    say(f"executing {len(jobs)} chapter(s) with papermill, {workers} at a time: "
-        + ", ".join(n.stem for n in jobs))
+    order = sorted(jobs, key=lambda notebook: -expected_cost(notebook))
+    say(f"executing {len(order)} chapter(s) with papermill, {workers} at a time: " + ", ".join(n.stem for n in order))
     failures = []
-    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(run_chapter, nb, cache_dir, failed_dir, key, {}): nb for nb, key in jobs.items()}
+    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=die_with_parent) as pool:
+        futures = {pool.submit(run_chapter, nb, root, jobs[nb], {}, timeout): nb for nb in order}
         for done, future in enumerate(as_completed(futures), start=1):
             name = futures[future].stem
             try:
                 seconds = future.result()
-                say(f"[{done}/{len(jobs)}] {name}: executed in {seconds:.1f} s")
+                say(f"[{done}/{len(order)}] {name}: executed in {seconds:.1f} s")
             except ChapterError as error:
-                say(f"[{done}/{len(jobs)}] {name}: FAILED")
+                say(f"[{done}/{len(order)}] {name}: FAILED")
                 failures.append(str(error))
     if failures:
         raise BuildError("\n".join(failures))
+
+
+def execute_all(root: Path, build_dir: Path, workers: int, force: bool) -> tuple[list[str], list[str]]:
+    """Execute every chapter whose cache cannot be reused; return (executed, cached) chapter names."""
+    cache_dir = build_dir / ".cache" / "chapters"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in cache_dir.glob("*.running"):  # from a build that was killed (the lock says none is running)
+        shutil.rmtree(leftover, ignore_errors=True)
+    code = code_digest(root, for_execution=True)
+    timeout = cell_timeout(root)
+    jobs, cached = {}, []
+    for notebook in chapter_notebooks(root):
+        try:
+            key = execution_key(notebook, {}, code)
+        except NotebookError as error:
+            raise BuildError(str(error).replace(str(root) + "/", "")) from None
+        reason = None if force else why_not_reusable(cache_dir / notebook.stem, key, root)
+        if force or reason is not None:
+            jobs[notebook] = key
+            if reason not in (None, "no cached execution"):
+                say(f"{notebook.stem}: {reason}: executing it again")
+        else:
+            cached.append(notebook.stem)
+            say(f"{notebook.stem}: unchanged, using the cached execution")
+    if not jobs:
+        return [], cached
+    run_jobs(root, jobs, workers, timeout)
+    if stale := stale_jobs(root, jobs):
+        run_jobs(root, {nb: jobs[nb] for nb in stale}, workers, timeout)
+        if stale_jobs(root, {nb: jobs[nb] for nb in stale}):
+            raise BuildError("the data files kept changing while the chapters executed: build again once they are saved")
     return [n.stem for n in jobs], cached
 
 
 def staged_config(root: Path) -> str:
     """The book's ``_config.yml`` with notebook execution switched off (papermill already ran them)."""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config = read_yaml(root / "_config.yml", root)
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
@@ -238,9 +263,11 @@ def render(stage: Path, output: Path) -> Path:
     say("rendering the book with Jupyter Book (warnings are errors)")
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
+        shutil.rmtree(output, ignore_errors=True)  # a failed render leaves nothing behind
         lines = (result.stdout + result.stderr).splitlines()
         problems = [line for line in lines if "WARNING" in line or "ERROR" in line or "Error" in line]
         raise BuildError("Jupyter Book failed:\n" + "\n".join(problems[-30:] or lines[-30:]))
+    (output / COMPLETE).touch()
     return html
 
 
@@ -254,20 +281,40 @@ def publish(build_dir: Path, site_html: Path) -> Path:
         temporary.unlink()
     temporary.symlink_to(site_html.relative_to(build_dir))
     os.replace(temporary, link)
-    sites = sorted((build_dir / "sites").iterdir(), key=lambda p: p.stat().st_mtime)
-    for old in sites[:-KEEP_SITES]:
-        shutil.rmtree(old, ignore_errors=True)
+    prune_sites(build_dir)
     return link
 
 
+def prune_sites(build_dir: Path) -> None:
+    """Remove the sites that are not the published one: partial ones (a render that was killed) and all but the
+    newest of the older complete ones."""
+    sites = build_dir / "sites"
+    if not sites.is_dir():
+        return
+    link = build_dir / "html"
+    current = link.resolve().parents[1] if link.is_symlink() else None
+    older = sorted((p for p in sites.iterdir() if p != current), key=lambda p: p.stat().st_mtime)
+    partial = [p for p in older if not (p / COMPLETE).exists() and not p.name.startswith("plain-")]
+    complete = [p for p in older if p not in partial]
+    for old in partial + complete[:-(KEEP_SITES - 1) or None]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def build(root: Path, workers: int = 2, force: bool = False) -> BuildReport:
-    """Build the whole book into ``root/_build/html``; see the module docstring."""
+    """Build the whole book into ``root/_build/html``; see the module docstring. One build at a time per book."""
+    with build_lock(root / "_build", say):
+        return build_locked(root, workers, force)
+
+
+def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
+    """:func:`build`, once the lock on ``_build`` is held."""
     started = time.perf_counter()
     report = BuildReport()
     build_dir = root / "_build"
     say("checking the data package")
     counts = check_package(root / "data")
     say(f"data OK: {len(counts)} tables, {sum(counts.values())} rows")
+    prune_sites(build_dir)
     report.executed, report.cached = execute_all(root, build_dir, workers, force)
 
     files = stage_files(root, build_dir)

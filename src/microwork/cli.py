@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import params as chapter_params
 from . import readable
-from .build import BuildError, build, chapter_notebooks
+from .build import BuildError, build, cell_timeout, chapter_notebooks, say
 from .data import check_package
 from .execute import ChapterError, execute_chapter, glued_values
+from .lock import build_lock
+from .notebooks import NotebookError
 from .paths import project_root
 from .validate import DataValidationError
 
@@ -29,6 +32,16 @@ EPILOG = """examples:
 """
 
 BASELINE = Path("tests") / "snapshots" / "reproduction-baseline.json"
+
+
+def holding_the_build_lock(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A command that builds, then writes more into ``_build``: it holds the lock for the whole run."""
+    @functools.wraps(command)
+    def locked(args: argparse.Namespace) -> int:
+        with build_lock(project_root() / "_build", say):
+            return command(args)
+
+    return locked
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -66,7 +79,8 @@ def command_run(args: argparse.Namespace) -> int:
     workdir = root / "_build" / "runs" / f"{source.stem}-{tag}"
     shown = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "defaults"
     print(f"Running chapter '{source.stem}' with {shown} ...", flush=True)
-    execute_chapter(source, workdir, overrides, root / "_build" / "failed")
+    with build_lock(root / "_build", say):  # one command writing to _build at a time
+        execute_chapter(source, workdir, overrides, root / "_build" / "failed", cell_timeout(root))
     values = glued_values(workdir / source.name)
     labels = readable.chapter_labels(source)
     print(f"\nKey results ({len(values)} values glued into the chapter's prose; shown as the prose prints them, "
@@ -105,6 +119,7 @@ def run_summary(run: dict[str, Any]) -> str:
             f"{len(run['data_files'])} data files hashed")
 
 
+@holding_the_build_lock
 def command_reproduce(args: argparse.Namespace) -> int:
     """Rebuild everything; write the report with its provenance (``run``); compare its statuses with the baseline.
 
@@ -145,6 +160,7 @@ def command_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+@holding_the_build_lock
 def command_snapshots(args: argparse.Namespace) -> int:
     from . import snapshots
 
@@ -163,6 +179,7 @@ def command_snapshots(args: argparse.Namespace) -> int:
     return 0
 
 
+@holding_the_build_lock
 def command_pdf(args: argparse.Namespace) -> int:
     from .pdf import make_pdfs
 
@@ -226,6 +243,12 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def one_line_os_error(error: OSError) -> str:
+    """A file-system failure in one line: what could not be done, where, and why."""
+    where = f" {error.filename}" if error.filename else ""
+    return f"cannot write or read{where}: {error.strerror or error}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -234,8 +257,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}\nNothing was executed; the previous book in _build/html is untouched.", file=sys.stderr)
     except chapter_params.ParameterError as error:
         print(f"error: {error}\nNothing was executed.", file=sys.stderr)
-    except (BuildError, ChapterError) as error:
+    except (BuildError, ChapterError, NotebookError) as error:
         print(f"error: {error}\nThe previous book in _build/html is untouched.", file=sys.stderr)
+    except OSError as error:
+        print(f"error: {one_line_os_error(error)}\nThe previous book in _build/html is untouched.", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted: the previous book in _build/html is untouched.", file=sys.stderr)
+        return 130
     return 1
 
 

@@ -79,8 +79,11 @@ def data_files_read(workdir: Path) -> dict[str, str]:
     return {path: hashes.pop() if len(hashes) == 1 else CHANGED_WHILE_READ for path, hashes in sorted(seen.items())}
 
 
-def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], failed_dir: Path) -> dict[str, str]:
+def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], failed_dir: Path,
+                    timeout: int | None = None) -> dict[str, str]:
     """Execute ``source`` into ``workdir`` (its working folder); return the data files it read.
+
+    A cell that runs longer than ``timeout`` seconds fails the chapter (no limit when None).
 
     On failure the executed notebook is copied into ``failed_dir`` and
     :class:`ChapterError` names the chapter, the cell and the error.
@@ -99,7 +102,7 @@ def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], fai
     try:
         papermill.execute_notebook(
             str(source), str(output), parameters=parameters or None, cwd=str(workdir),
-            kernel_name="python3", progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            kernel_name="python3", progress_bar=False, execution_timeout=timeout, log_output=False, request_save_on_cell_execute=False,
             kernel_manager_class=ipc_kernel_manager(),
         )
     except PapermillExecutionError as error:

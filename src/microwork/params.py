@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .notebooks import NotebookError, read_notebook
 from .paths import chapters_dir
 from .readable import columns, readable_value
 
@@ -68,7 +69,10 @@ def notebook_path(chapter: str) -> Path:
 
 def parameters_source(path: Path) -> str:
     """The source of the notebook's cell tagged ``parameters``."""
-    notebook = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        notebook = read_notebook(path)
+    except NotebookError as error:
+        raise ParameterError(str(error)) from None
     for cell in notebook["cells"]:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             source = cell["source"]
