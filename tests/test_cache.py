@@ -1,0 +1,213 @@
+"""The execution cache is verified before reuse, one build runs at a time, and failures leave nothing half-made."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_book, microwork
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> Path:
+    root = copy_book(tmp_path_factory.mktemp("cache") / "book")
+    microwork("build", root=root, check=True)
+    return root
+
+
+def entry(root: Path, chapter: str) -> Path:
+    return root / "_build" / ".cache" / "chapters" / chapter
+
+
+def test_records_keep_project_relative_paths(book):
+    record = json.loads((entry(book, "size") / "record.json").read_text())
+    assert "data/platform_registrations.csv" in record["data_files"]
+    assert all(not Path(p).is_absolute() for p in record["data_files"])
+    assert "size.ipynb" in record["outputs"] and "figures/size-tiers.svg" in record["outputs"]
+
+
+def test_a_tampered_cached_notebook_is_executed_again_not_published(book):
+    notebook = entry(book, "size") / "size.ipynb"
+    notebook.write_text(notebook.read_text().replace("266126", "999999"))
+    result = microwork("build", root=book, check=True)
+    assert "size: its cached output size.ipynb was altered or is missing: executing it again" in result.stdout
+    assert "executed 1 chapter(s)" in result.stdout
+    html = (book / "_build" / "html" / "chapters" / "size.html").read_text()
+    assert "999,999" not in html and "999999" not in html and "266,126" in html
+
+
+@pytest.mark.parametrize("damage", ["delete a figure", "truncate the notebook", "corrupt the record",
+                                    "delete the record"])
+def test_a_damaged_cache_entry_is_executed_again(book, damage):
+    target = entry(book, "about")
+    if damage == "delete a figure":
+        target = entry(book, "size")
+        (target / "figures" / "size-tiers.png").unlink()
+    elif damage == "truncate the notebook":
+        (target / "about.ipynb").write_bytes((target / "about.ipynb").read_bytes()[:100])
+    elif damage == "corrupt the record":
+        (target / "record.json").write_text("{not json")
+    else:
+        (target / "record.json").unlink()
+    result = microwork("build", root=book)
+    assert result.returncode == 0, result.stderr
+    assert f"{target.name}: its cache" in result.stdout and "executing it again" in result.stdout
+    assert microwork("build", root=book, check=True).stdout.count("executed 0 chapter(s)") == 1
+
+
+def test_a_copied_project_checks_its_own_data(book, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(book, copy, symlinks=True)
+    assert "executed 0 chapter(s)" in microwork("build", root=copy, check=True).stdout
+    path = copy / "data" / "comparison_workforces.csv"
+    path.write_bytes(path.read_bytes().replace(b"Deliveroo riders,9300", b"Deliveroo riders,9301"))
+    result = microwork("build", root=copy, check=True)
+    assert "size: data/comparison_workforces.csv changed: executing it again" in result.stdout
+    assert '"persons": 9301' in (copy / "_build" / "html" / "chapters" / "size.html").read_text()
+    assert '"persons": 9301' not in (book / "_build" / "html" / "chapters" / "size.html").read_text()
+
+
+def test_data_edited_while_a_chapter_executes_is_noticed(book):
+    """A chapter whose data file changes while it runs is executed again (here the first run edits the file)."""
+    notebook = book / "chapters" / "about.ipynb"
+    original = notebook.read_bytes()
+    nb = json.loads(original)
+    nb["cells"].append({"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "execution_count": None,
+                        "outputs": [], "source": (
+        "from microwork import data, paths\n"
+        "marker = paths.project_root() / '_build' / 'edited-once'\n"
+        "data.load_table('comparison_workforces')\n"
+        "if not marker.exists():\n"
+        "    marker.touch()\n"
+        "    csv = paths.data_dir() / 'comparison_workforces.csv'\n"
+        "    csv.write_bytes(csv.read_bytes() + b'\\n')\n")})
+    csv = book / "data" / "comparison_workforces.csv"
+    data_before = csv.read_bytes()
+    try:
+        notebook.write_text(json.dumps(nb))
+        result = microwork("build", root=book, check=True)
+        assert ("about: data/comparison_workforces.csv changed while the chapter was executing: executing it again"
+                in result.stdout)
+        record = json.loads((entry(book, "about") / "record.json").read_text())
+        from microwork.cache import sha256_of
+        assert record["data_files"]["data/comparison_workforces.csv"] == sha256_of(csv)
+    finally:
+        notebook.write_bytes(original)
+        csv.write_bytes(data_before)
+        microwork("build", root=book, check=True)
+
+
+def test_a_second_build_waits_for_the_first_and_says_for_whom(book):
+    from microwork.lock import build_lock
+
+    with build_lock(book / "_build", say=lambda _: None):
+        env = {**os.environ, "MICROWORK_ROOT": str(book)}
+        second = subprocess.Popen([str(Path(sys.executable).parent / "microwork"), "build"], cwd=book, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        first_line = second.stdout.readline()
+        assert f"waiting: process {os.getpid()}" in first_line and "one build at a time" in first_line
+        time.sleep(1)
+        assert second.poll() is None, "the second build must wait while the lock is held"
+    rest = second.communicate(timeout=120)[0]
+    assert second.returncode == 0 and "the other build finished" in rest and "nothing changed" in rest
+
+
+def test_two_builds_at_once_both_succeed(book):
+    env = {**os.environ, "MICROWORK_ROOT": str(book)}
+    command = [str(Path(sys.executable).parent / "microwork"), "build"]
+    runs = [subprocess.Popen(command + extra, cwd=book, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True) for extra in (["--force"], [])]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert any("waiting: process" in output for output in outputs)
+
+
+def processes_of(book: Path) -> list[int]:
+    """Processes whose environment names this book (build workers and their kernels), this test excepted."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and int(proc.name) != os.getpid():
+            try:
+                if str(book).encode() in (proc / "environ").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_killing_the_build_leaves_no_worker_or_kernel(book):
+    env = {**os.environ, "MICROWORK_ROOT": str(book)}
+    build = subprocess.Popen([str(Path(sys.executable).parent / "microwork"), "build", "--force"], cwd=book, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in build.stdout:
+        if "executing" in line:
+            break
+    time.sleep(4)  # kernels are running
+    assert len(processes_of(book)) >= 3
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.time() + 20
+    while processes_of(book) and time.time() < deadline:
+        time.sleep(0.5)
+    assert processes_of(book) == []
+    result = microwork("build", root=book, check=True)  # the next build is not hindered by the killed one
+    assert "Built in" in result.stdout
+    assert not list(entry(book, "x").parent.glob("*.running"))
+
+
+def test_a_failed_render_leaves_no_partial_site(book):
+    page = book / "chapters" / "glossary.md"
+    original = page.read_text()
+    sites_before = sorted((book / "_build" / "sites").iterdir())
+    published = (book / "_build" / "html").resolve()
+    try:
+        page.write_text(original + "\n\nSee {ref}`a-label-that-does-not-exist`.\n")
+        result = microwork("build", root=book)
+        assert result.returncode == 1 and "Jupyter Book failed" in result.stderr
+        assert sorted((book / "_build" / "sites").iterdir()) == sites_before
+        assert (book / "_build" / "html").resolve() == published
+    finally:
+        page.write_text(original)
+
+
+@pytest.mark.parametrize("file, content, message", [
+    ("chapters/about.ipynb", "{not json", "chapters/about.ipynb: not a valid notebook: invalid JSON at line 1"),
+    ("chapters/about.ipynb", '{"cells": 3}', "chapters/about.ipynb: not a valid notebook: no list of 'cells'"),
+    ("_toc.yml", "root: [unclosed", "_toc.yml: invalid YAML at line"),
+    ("_toc.yml", "format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/missing\n",
+     "_toc.yml names 'chapters/missing', but there is no chapters/missing.md or chapters/missing.ipynb"),
+])
+def test_a_corrupt_notebook_or_toc_is_named_without_a_traceback(book, file, content, message):
+    path = book / file
+    original = path.read_bytes()
+    try:
+        path.write_text(content)
+        result = microwork("build", root=book)
+        assert result.returncode == 1
+        assert message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+    finally:
+        path.write_bytes(original)
+
+
+def test_a_full_disk_is_one_line(monkeypatch, capsys):
+    from microwork import cli
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", "_build/.cache/chapters/size.running/size.ipynb")
+
+    monkeypatch.setattr(cli, "build", full)
+    assert cli.main(["build"]) == 1
+    error = capsys.readouterr().err
+    assert error.splitlines()[0] == ("error: cannot write or read _build/.cache/chapters/size.running/size.ipynb: "
+                                     "No space left on device")
