@@ -83,7 +83,7 @@ def test_exported_csv_cells_cannot_run_as_formulas(hostile_book):
 def test_hostile_pages_run_nothing_and_show_the_text(browser, hostile_site_url, site):
     from test_browser import CLEAN, open_page
 
-    for page_path in pages(site):
+    for page_path in pages(site) + ["search.html?q=onerror", "search.html?q=script"]:
         dialogs = []
         page, problems = open_page(browser, f"{hostile_site_url}/{page_path}", on_dialog=dialogs.append)
         page.wait_for_timeout(300)  # give any injected handler the time to fire
@@ -92,6 +92,11 @@ def test_hostile_pages_run_nothing_and_show_the_text(browser, hostile_site_url, 
         assert problems == CLEAN, (page_path, problems)
         statuses = page.eval_on_selector_all(".mw-vega", "els => els.map(e => e.dataset.chartStatus)")
         assert all(s == "drawn" for s in statuses), (page_path, statuses)
+        if page_path.startswith("search"):  # the snippets of the search results show the data as text too
+            page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+            page.wait_for_timeout(1_000)
+            assert page.locator("#search-results img, #search-results script").count() == 0
+            assert "pwned" not in page.title() and page.evaluate("() => window.__pwned") is None
         page.close()
 
 
