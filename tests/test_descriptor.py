@@ -5,7 +5,8 @@ import json
 import pytest
 
 from microwork import data
-from microwork.validate import DataValidationError, validate_descriptor
+from microwork.descriptor import validate_descriptor
+from microwork.validate import DataValidationError
 from test_validation import package  # noqa: F401 (the fixture: a copy of the data package)
 
 DESCRIPTOR = "data/datapackage.json"
@@ -178,3 +179,18 @@ def test_every_problem_is_listed(package):
         fields(d, 2)[0]["type"] = "int"
     edit(package, break_twice)
     assert [p.column for p in problems_of(package)] == ["resources[0].path", "resources[2].schema.fields[0].type"]
+
+
+@pytest.mark.parametrize("text, rule", [("a\x00b", "control character"), ("a\x1b[31m", "control character"),
+                                        ("x" * 10_001, "maxLength")])
+def test_texts_of_the_descriptor_are_checked(package, text, rule):
+    edit(package, lambda d: d["resources"][2].update(description=text))
+    assert only(package) == (DESCRIPTOR, None, "resources[2].description", rule)
+    edit(package, lambda d: d["resources"][2].update(description="fine") or d["changelog"][0]["changes"].append(text))
+    assert only(package)[2:] == ("changelog[0].changes[" + str(len(json.loads((package / "datapackage.json")
+                                                                         .read_text())["changelog"][0]["changes"]) - 1) + "]", rule)
+
+
+def test_line_breaks_in_descriptor_texts_are_allowed(package):
+    edit(package, lambda d: d["resources"][2].update(description="first line\nsecond line"))
+    assert data.check_package(package)["size_method"] > 0

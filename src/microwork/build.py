@@ -2,16 +2,19 @@
 
 Steps, each printed as it happens:
 
+0. take the exclusive lock on ``_build`` (a second build waits, saying which process holds it);
 1. check every data table against its schema (nothing runs if one is bad);
 2. execute each chapter notebook with papermill into ``_build/.cache`` (two at a
    time by default), unless its cached execution is still valid: same notebook,
    same parameters, same ``src/`` and pinned environment, same content of every
-   data file it read;
+   data file it read, and cached outputs that still have their recorded hashes
+   (see :mod:`microwork.cache`); a chapter whose data changed while it ran is executed again;
 3. stage a copy of the book with the executed notebooks, and render it with
    Jupyter Book with execution switched off (warnings are errors);
 4. point ``_build/html`` at the new site in one atomic rename.
 
-A failure at any step leaves the previous ``_build/html`` as it was.
+A failure at any step leaves the previous ``_build/html`` as it was, and a failed render leaves no
+partial site. Build workers stop when the build process dies, and their kernels with them.
 """
 
 from __future__ import annotations

@@ -20,16 +20,8 @@ from typing import Any
 import pandas as pd
 
 from .paths import data_dir, project_root
-from .validate import (
-    DESCRIPTOR,
-    DataValidationError,
-    Problem,
-    check_table,
-    referenced_resources,
-    table_problems,
-    validate_descriptor,
-    validate_table,
-)
+from .descriptor import DESCRIPTOR, referenced_resources, validate_descriptor
+from .validate import DataValidationError, Problem, check_table, table_problems, validate_table
 
 PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object", "date": "object"}
 
@@ -58,7 +50,7 @@ def parse_descriptor(path: Path) -> Any:
 
 
 def read_descriptor(folder: Path | None = None) -> dict[str, Any]:
-    """Return the parsed ``datapackage.json``, checked (see :func:`~microwork.validate.validate_descriptor`).
+    """Return the parsed ``datapackage.json``, checked (see :func:`~microwork.descriptor.validate_descriptor`).
 
     Every reader of the package goes through here, so no table is read through a broken descriptor.
     """
