@@ -200,14 +200,33 @@ def test_a_corrupt_notebook_or_toc_is_named_without_a_traceback(book, file, cont
         path.write_bytes(original)
 
 
-def test_a_full_disk_is_one_line(monkeypatch, capsys):
+@pytest.mark.parametrize("errno, reason", [(28, "No space left on device"), (30, "Read-only file system")])
+def test_a_full_disk_or_read_only_build_folder_is_one_line(monkeypatch, capsys, errno, reason):
     from microwork import cli
 
-    def full(*args, **kwargs):
-        raise OSError(28, "No space left on device", "_build/.cache/chapters/size.running/size.ipynb")
+    def fails(*args, **kwargs):
+        raise OSError(errno, reason, "_build/.cache/chapters/size.running/size.ipynb")
 
-    monkeypatch.setattr(cli, "build", full)
+    monkeypatch.setattr(cli, "build", fails)
     assert cli.main(["build"]) == 1
     error = capsys.readouterr().err
-    assert error.splitlines()[0] == ("error: cannot write or read _build/.cache/chapters/size.running/size.ipynb: "
-                                     "No space left on device")
+    assert error.splitlines()[0] == f"error: cannot write or read _build/.cache/chapters/size.running/size.ipynb: {reason}"
+    assert "Traceback" not in error
+
+
+def test_a_cell_that_runs_too_long_fails_its_chapter(book):
+    config, notebook = book / "_config.yml", book / "chapters" / "about.ipynb"
+    originals = config.read_bytes(), notebook.read_bytes()
+    nb = json.loads(originals[1])
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                        "source": "import time\ntime.sleep(60)"})
+    try:
+        config.write_text(originals[0].decode().replace("timeout: 600", "timeout: 3"))
+        notebook.write_text(json.dumps(nb))
+        started = time.time()
+        result = microwork("build", root=book)
+        assert result.returncode == 1 and time.time() - started < 50
+        assert "chapter 'about' failed" in result.stderr and "timed out" in result.stderr, result.stderr
+    finally:
+        config.write_bytes(originals[0])
+        notebook.write_bytes(originals[1])
