@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WORKERS ?= 2
 
-.PHONY: book test pdf venv check reproduce snapshots bench clean help
+.PHONY: book test pdf venv check reproduce snapshots bench limits clean help
 
 help:
 	@echo "make book    build the whole book into _build/html"
@@ -17,6 +17,7 @@ help:
 	@echo "make reproduce  re-execute everything from scratch; write _build/reproduce/report.json"
 	@echo "make snapshots  compare chart specs with tests/snapshots/charts (UPDATE=1 to accept them)"
 	@echo "make bench   run the build benchmark, write bench/RESULTS.md"
+	@echo "make limits  time every chapter at the extremes of its parameters, write bench/LIMITS.md"
 	@echo "make clean   remove _build"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -38,6 +39,11 @@ snapshots: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+limits: $(STAMP)
+	@{ echo "# Chapters at the extremes of their parameters"; echo; \
+	  echo "Written by \`make limits\` (\`bench/chapter_limits.py --repeat 2\`) on $$(date -u +%Y-%m-%d). A benchmark, not a test."; \
+	  echo; $(BIN)/python bench/chapter_limits.py --repeat 2; } > bench/LIMITS.md.new && mv bench/LIMITS.md.new bench/LIMITS.md
 
 pdf: $(STAMP)
 	bash .ci/install-system-deps
