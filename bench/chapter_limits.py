@@ -35,7 +35,7 @@ from typing import Any
 
 import psutil
 
-from microwork.params import Parameter, read_parameters
+from microwork.analysis.params import Parameter, read_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 REFUSALS = {"ParameterError", "ValueError"}  # what the chapters' own checks raise

@@ -33,7 +33,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.fixture(scope="module")
 def browser():
     """Debian chromium driven by Playwright (headless, no background network)."""
-    from microwork.pdf import CHROMIUM_ARGS
+    from microwork.pipeline.pdf import CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is not installed: run `bash .ci/install-system-deps`")

@@ -2,7 +2,7 @@
 
 from markdown_it import MarkdownIt
 
-from microwork.book import escape_markdown
+from microwork.analysis.book import escape_markdown
 
 HOSTILE = "Appen <script>alert(1)</script> {raw}`html` [click](javascript:alert(1)) **bold** 5.6 % | x\nnew line"
 

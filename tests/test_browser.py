@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import ROOT
-from microwork.pdf import serve
+from microwork.pipeline.pdf import serve
 from test_prose import toc_documents
 
 pytestmark = pytest.mark.browser

@@ -135,7 +135,7 @@ def test_reproduce_fails_when_a_consistent_figure_breaks(built_book):
 
 
 def glued_and_specs(root: Path) -> tuple[dict, dict]:
-    from microwork.execute import glued_values
+    from microwork.pipeline.execute import glued_values
     cache = root / "_build" / ".cache" / "chapters"
     glued = {nb.parent.name: glued_values(nb) for nb in cache.glob("*/*.ipynb")}
     specs = {p.name: p.read_text() for p in cache.glob("*/figures/*.vl.json")}

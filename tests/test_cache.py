@@ -84,7 +84,7 @@ def test_data_edited_while_a_chapter_executes_is_noticed(book):
     nb = json.loads(original)
     nb["cells"].append({"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "execution_count": None,
                         "outputs": [], "source": (
-        "from microwork import data, paths\n"
+        "from microwork.analysis import data, paths\n"
         "marker = paths.project_root() / '_build' / 'edited-once'\n"
         "data.load_table('comparison_workforces')\n"
         "if not marker.exists():\n"
@@ -99,7 +99,7 @@ def test_data_edited_while_a_chapter_executes_is_noticed(book):
         assert ("about: data/comparison_workforces.csv changed while the chapter was executing: executing it again"
                 in result.stdout)
         record = json.loads((entry(book, "about") / "record.json").read_text())
-        from microwork.cache import sha256_of
+        from microwork.pipeline.cache import sha256_of
         assert record["data_files"]["data/comparison_workforces.csv"] == sha256_of(csv)
     finally:
         notebook.write_bytes(original)
@@ -108,7 +108,7 @@ def test_data_edited_while_a_chapter_executes_is_noticed(book):
 
 
 def test_a_second_build_waits_for_the_first_and_says_for_whom(book):
-    from microwork.lock import build_lock
+    from microwork.pipeline.lock import build_lock
 
     with build_lock(book / "_build", say=lambda _: None):
         env = {**os.environ, "MICROWORK_ROOT": str(book)}

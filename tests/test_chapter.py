@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_book, microwork
-from microwork.execute import execute_chapter, glued_values
+from microwork.pipeline.execute import execute_chapter, glued_values
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from microwork.charts import LIGHT, PALETTE
+from microwork.analysis.charts import LIGHT, PALETTE
 
 
 def luminance(colour: str) -> float:

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from microwork import data
-from microwork.descriptor import validate_descriptor
-from microwork.validate import DataValidationError
+from microwork.analysis import data
+from microwork.analysis.descriptor import validate_descriptor
+from microwork.analysis.validate import DataValidationError
 from test_validation import package  # noqa: F401 (the fixture: a copy of the data package)
 
 DESCRIPTOR = "data/datapackage.json"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from microwork import data, estimate, size
+from microwork.analysis import data, estimate, size
 
 REGISTRATIONS = {"Amazon Mechanical Turk": 1250, "Microworkers": 12766, "Clickworker": 72720, "Clixsense": 130900,
                  "Wirk (Foule Factory)": 50000, "Ferpection": 14460, "Appen": 37000}
@@ -85,6 +85,6 @@ def test_every_size_figure_gets_a_status():
 
 
 def test_contradicted_when_outside_tolerance():
-    from microwork import checks
+    from microwork.analysis import checks
     assert checks.recomputed("x", 100, 110, checks.ROUNDED, "r", ["table:a"]).status == "contradicted"
     assert checks.recomputed("x", 100, 104, checks.ROUNDED, "r", ["table:a"]).status == "reproduced"

@@ -48,7 +48,7 @@ def site(hostile_book) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_site_url(site):
-    from microwork.pdf import serve
+    from microwork.pipeline.pdf import serve
 
     with serve(site) as url:
         yield url

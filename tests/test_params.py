@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import microwork
-from microwork import params
+from microwork.analysis import params
 
 
 def test_size_declares_accounts_per_person():

@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 
 import conftest
-from microwork import cli, provenance, reproduce
+from microwork import cli
+from microwork.analysis import reproduce
+from microwork.pipeline import provenance
 
 PACKAGES = ["pandas", "altair", "papermill", "jupyter-book", "myst-nb", "numpy"]
 

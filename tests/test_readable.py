@@ -2,7 +2,7 @@
 
 import pytest
 
-from microwork import readable
+from microwork.analysis import readable
 
 
 @pytest.mark.parametrize("value, text", [
@@ -62,7 +62,7 @@ def test_labels_file_is_optional(tmp_path):
 
 
 def test_every_label_of_the_size_chapter_is_a_value_it_glues(repo_root, tmp_path):
-    from microwork.execute import execute_chapter, glued_values
+    from microwork.pipeline.execute import execute_chapter, glued_values
 
     source = repo_root / "chapters" / "size.ipynb"
     labels = readable.chapter_labels(source)

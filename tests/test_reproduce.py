@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from microwork import reproduce
+from microwork.analysis import reproduce
 
 pytestmark = []
 

@@ -3,7 +3,7 @@
 import copy
 import json
 
-from microwork import snapshots
+from microwork.pipeline import snapshots
 
 
 def chart(name: str = "data-3f2a", people: float = 251256.69291338584, title: str = "Casual tier") -> dict:

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from microwork import checks, reproduce
-from microwork.data import load_table
+from microwork.analysis import checks, reproduce
+from microwork.analysis.data import load_table
 
 
 def test_a_figure_cannot_be_recomputed_from_itself():

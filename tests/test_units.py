@@ -2,7 +2,7 @@
 
 import pytest
 
-from microwork import lab, press
+from microwork.analysis import lab, press
 
 
 def test_press_numbers_in_headlines():

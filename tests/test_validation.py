@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from microwork import data
-from microwork.validate import DataValidationError
+from microwork.analysis import data
+from microwork.analysis.validate import DataValidationError
 
 GOOD = "platform_registrations.csv"
 

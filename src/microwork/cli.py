@@ -10,15 +10,15 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from . import params as chapter_params
-from . import readable
-from .build import BuildError, build, cell_timeout, chapter_notebooks, say
-from .data import check_package
-from .execute import ChapterError, execute_chapter, glued_values
-from .lock import build_lock
-from .notebooks import NotebookError
-from .paths import project_root
-from .validate import DataValidationError
+from .analysis import params as chapter_params
+from .analysis import readable
+from .pipeline.build import BuildError, build, cell_timeout, chapter_notebooks, say
+from .analysis.data import check_package
+from .pipeline.execute import ChapterError, execute_chapter, glued_values
+from .pipeline.lock import build_lock
+from .analysis.notebooks import NotebookError
+from .analysis.paths import project_root
+from .analysis.validate import DataValidationError
 
 EPILOG = """examples:
   microwork build                      build the book into _build/html (cached chapters are reused)
@@ -128,8 +128,8 @@ def command_reproduce(args: argparse.Namespace) -> int:
     """
     import pandas as pd
 
-    from .provenance import run_metadata
-    from .reproduce import regressions, write_report
+    from .pipeline.provenance import run_metadata
+    from .analysis.reproduce import regressions, write_report
 
     root = project_root()
     run = run_metadata(root, chapter_defaults(root))  # before the build: the data as the build reads them
@@ -162,7 +162,7 @@ def command_reproduce(args: argparse.Namespace) -> int:
 
 @holding_the_build_lock
 def command_snapshots(args: argparse.Namespace) -> int:
-    from . import snapshots
+    from .pipeline import snapshots
 
     root = project_root()
     if not snapshots.built_specs(root):
@@ -181,7 +181,7 @@ def command_snapshots(args: argparse.Namespace) -> int:
 
 @holding_the_build_lock
 def command_pdf(args: argparse.Namespace) -> int:
-    from .pdf import make_pdfs
+    from .pipeline.pdf import make_pdfs
 
     root = project_root()
     build(root, workers=args.workers)

@@ -1,4 +1,4 @@
-"""Render a staged book to HTML with Jupyter Book's Sphinx build: ``python -m microwork.render STAGE HTML``.
+"""Render a staged book to HTML with Jupyter Book's Sphinx build: ``python -m microwork.pipeline.render STAGE HTML``.
 
 Equivalent to ``jupyter-book build STAGE -W -n --keep-going`` (book build, external table of
 contents, nitpicky, warnings as errors), called through Jupyter Book's own ``build_sphinx``.

@@ -8,7 +8,7 @@ Steps, each printed as it happens:
    time by default), unless its cached execution is still valid: same notebook,
    same parameters, same ``src/`` and pinned environment, same content of every
    data file it read, and cached outputs that still have their recorded hashes
-   (see :mod:`microwork.cache`); a chapter whose data changed while it ran is executed again;
+   (see :mod:`microwork.pipeline.cache`); a chapter whose data changed while it ran is executed again;
 3. stage a copy of the book with the executed notebooks, and render it with
    Jupyter Book with execution switched off (warnings are errors);
 4. point ``_build/html`` at the new site in one atomic rename.
@@ -34,10 +34,10 @@ from pathlib import Path
 import yaml
 
 from .cache import changed_data, code_digest, digest, execution_key, why_not_reusable, write_record
-from .data import check_package
+from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
 from .lock import build_lock
-from .notebooks import NotebookError, read_notebook, source_of
+from ..analysis.notebooks import NotebookError, read_notebook, source_of
 
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 KEEP_SITES = 2
@@ -258,11 +258,11 @@ def write_stage(files: dict[str, bytes], stage: Path) -> None:
 def render(stage: Path, output: Path) -> Path:
     """Render the staged book with Jupyter Book's Sphinx build (warnings are errors); return the HTML folder.
 
-    Runs ``microwork.render`` in a fresh process: the same call as ``jupyter-book build -W -n
+    Runs ``microwork.pipeline.render`` in a fresh process: the same call as ``jupyter-book build -W -n
     --keep-going``, without the command-line start-up.
     """
     html = output / "_build" / "html"
-    command = [sys.executable, "-m", "microwork.render", str(stage), str(html)]
+    command = [sys.executable, "-m", "microwork.pipeline.render", str(stage), str(html)]
     say("rendering the book with Jupyter Book (warnings are errors)")
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:

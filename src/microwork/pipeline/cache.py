@@ -22,13 +22,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .notebooks import read_notebook, source_of
+from ..analysis.notebooks import read_notebook, source_of
 
 RECORD = "record.json"
 CODE_FILES = ["pyproject.toml", "requirements.lock"]
-# Modules that chapter kernels never import: a change to them re-renders the book but re-executes nothing.
-RENDER_ONLY = {"build.py", "cache.py", "cli.py", "lock.py", "pdf.py", "render.py", "sphinxext.py",
-               "snapshots.py", "provenance.py", "static"}
+# What chapter kernels import: the analysis room and the package's own __init__ (its version). A change anywhere
+# else in src/ (the pipeline, the CLI) re-renders the book but re-executes nothing.
+EXECUTED_CODE = ("__init__.py", "analysis")
 
 
 def digest(parts: list[bytes]) -> str:
@@ -52,10 +52,11 @@ def notebook_digest(path: Path) -> str:
 
 
 def code_digest(root: Path, for_execution: bool = False) -> str:
-    """Hash of the package code and the pinned environment (only what kernels import, if ``for_execution``)."""
-    files = sorted((root / "src" / "microwork").rglob("*"))
-    files = [f for f in files if f.is_file() and "__pycache__" not in f.parts
-             and not (for_execution and RENDER_ONLY & set(f.relative_to(root / "src" / "microwork").parts))]
+    """Hash of the package code and the pinned environment (only what kernels import, :data:`EXECUTED_CODE`, if
+    ``for_execution``)."""
+    package = root / "src" / "microwork"
+    files = [f for f in sorted(package.rglob("*")) if f.is_file() and "__pycache__" not in f.parts
+             and (not for_execution or f.relative_to(package).parts[0] in EXECUTED_CODE)]
     files += [root / name for name in CODE_FILES if (root / name).is_file()]
     parts = [str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() for f in files]
     return digest(parts + [sys.version.encode()])  # the Python version too: a new interpreter re-executes

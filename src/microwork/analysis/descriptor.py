@@ -4,7 +4,7 @@ Every problem names ``data/datapackage.json``, a JSON path as the column (``reso
 counted from 0) and the rule: the descriptor is an object with a list of ``resources``, each with a ``name``,
 a ``path`` that stays inside ``data/`` and a ``schema`` whose fields, constraints, ``primaryKey`` and
 ``foreignKeys`` are well formed; and no text anywhere in it holds a control character or runs past
-:data:`~microwork.validate.MAX_CELL_LENGTH` characters (its texts reach the book's pages).
+:data:`~microwork.analysis.validate.MAX_CELL_LENGTH` characters (its texts reach the book's pages).
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def read_table(descriptor: dict[str, Any], folder: Path,
 def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:
     """Load one table of the data package as a DataFrame, after validating it.
 
-    Raises :class:`~microwork.validate.DataValidationError` naming the file, row,
+    Raises :class:`~microwork.analysis.validate.DataValidationError` naming the file, row,
     column and rule of every problem.
     """
     folder = folder or data_dir()

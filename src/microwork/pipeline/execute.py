@@ -65,7 +65,7 @@ CHANGED_WHILE_READ = "changed-while-the-chapter-read-it"
 
 
 def data_files_read(workdir: Path) -> dict[str, str]:
-    """The data files the chapter read (logged by :func:`microwork.data.read_logged`), each with the SHA-256 of
+    """The data files the chapter read (logged by :func:`microwork.analysis.data.read_logged`), each with the SHA-256 of
     the bytes it read; a file read twice with different contents gets :data:`CHANGED_WHILE_READ`, which no
     file's hash ever matches (so the next build re-executes the chapter)."""
     log = workdir / READ_LOG

@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from .data import file_sha256
+from ..analysis.data import file_sha256
 
 KEY_PACKAGES = ("microwork", "pandas", "numpy", "altair", "papermill", "jupyter-book", "myst-nb")
 UNKNOWN = "unknown"

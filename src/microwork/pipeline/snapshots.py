@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .readable import is_number, readable_value
+from ..analysis.readable import is_number, readable_value
 
 SNAPSHOTS = Path("tests") / "snapshots" / "charts"
 SHOWN_CHANGES = 12  # per figure; the rest are counted

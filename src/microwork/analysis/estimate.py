@@ -1,6 +1,6 @@
 """The arithmetic of the size estimate: pure functions on published inputs.
 
-Nothing here reads files; chapters pass the tables loaded by :mod:`microwork.data`.
+Nothing here reads files; chapters pass the tables loaded by :mod:`microwork.analysis.data`.
 """
 
 from __future__ import annotations
