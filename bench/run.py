@@ -24,15 +24,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from microwork.pipeline.layout import copy_sources
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SKIP = {".venv", ".venv-cff", "_build", ".git", ".pytest_cache", "node_modules", "figures", "__pycache__", ".ipynb_checkpoints"}
 CHANGED_FILE = "data/press_coverage.csv"
 
 
 def copy_book(target: Path) -> Path:
-    shutil.copytree(ROOT, target, ignore=lambda folder, names: [n for n in names if n in SKIP])
-    return target
+    """A clean copy of the book's sources (the same copy the tests use)."""
+    return copy_sources(ROOT, target)
 
 
 def timed(command: list[str], root: Path) -> tuple[float, str]:

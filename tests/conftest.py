@@ -10,14 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from microwork.pipeline.layout import copy_sources
+
 ROOT = Path(__file__).resolve().parents[1]
-SKIP = {".venv", ".venv-cff", "_build", ".git", ".pytest_cache", "node_modules", "figures", "__pycache__", ".ipynb_checkpoints"}
-
-
 def copy_book(target: Path) -> Path:
     """Copy the book's sources (no venv, build or git folders) into ``target``."""
-    shutil.copytree(ROOT, target, ignore=lambda folder, names: [n for n in names if n in SKIP])
-    return target
+    return copy_sources(ROOT, target)
 
 
 def microwork(*args: str, root: Path, check: bool = False) -> subprocess.CompletedProcess:

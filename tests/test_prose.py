@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-import yaml
+from microwork.pipeline.layout import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -38,14 +38,9 @@ STRIP = [
 
 
 def toc_documents() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    names = [toc["root"]] + re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text())
-    paths = []
-    for name in names:
-        for suffix in (".md", ".ipynb"):
-            if (ROOT / f"{name}{suffix}").is_file():
-                paths.append(ROOT / f"{name}{suffix}")
-    return paths
+    """The pages of the book, in table-of-contents order (read as the build reads them)."""
+    return [next(ROOT / f"{name}{suffix}" for suffix in (".md", ".ipynb") if (ROOT / f"{name}{suffix}").is_file())
+            for name in toc_files(ROOT)]
 
 
 def prose_of(path: Path) -> str:

@@ -15,6 +15,7 @@ from .analysis import readable
 from .pipeline.build import BuildError, build, cell_timeout, chapter_notebooks, say
 from .analysis.data import check_package
 from .pipeline.execute import ChapterError, execute_chapter, glued_values
+from .pipeline.layout import Layout
 from .pipeline.lock import build_lock
 from .analysis.notebooks import NotebookError
 from .analysis.paths import project_root
@@ -38,7 +39,7 @@ def holding_the_build_lock(command: Callable[[argparse.Namespace], int]) -> Call
     """A command that builds, then writes more into ``_build``: it holds the lock for the whole run."""
     @functools.wraps(command)
     def locked(args: argparse.Namespace) -> int:
-        with build_lock(project_root() / "_build", say):
+        with build_lock(Layout(project_root()).build, say):
             return command(args)
 
     return locked
@@ -76,11 +77,12 @@ def command_run(args: argparse.Namespace) -> int:
     root = project_root()
     check_package(root / "data")
     tag = hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:8]
-    workdir = root / "_build" / "runs" / f"{source.stem}-{tag}"
+    layout = Layout(root)
+    workdir = layout.runs / f"{source.stem}-{tag}"
     shown = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "defaults"
     print(f"Running chapter '{source.stem}' with {shown} ...", flush=True)
-    with build_lock(root / "_build", say):  # one command writing to _build at a time
-        execute_chapter(source, workdir, overrides, root / "_build" / "failed", cell_timeout(root))
+    with build_lock(layout.build, say):  # one command writing to _build at a time
+        execute_chapter(source, workdir, overrides, layout.failed, cell_timeout(root))
     values = glued_values(workdir / source.name)
     labels = readable.chapter_labels(source)
     print(f"\nKey results ({len(values)} values glued into the chapter's prose; shown as the prose prints them, "
@@ -134,9 +136,8 @@ def command_reproduce(args: argparse.Namespace) -> int:
     root = project_root()
     run = run_metadata(root, chapter_defaults(root))  # before the build: the data as the build reads them
     build(root, workers=args.workers, force=True)
-    produced = root / "_build" / ".cache" / "chapters" / "reproduction" / "figures" / "reproduction-report.json"
-    report = json.loads(produced.read_text(encoding="utf-8"))
-    target = root / "_build" / "reproduce" / "report.json"
+    report = json.loads(Layout(root).reproduction_report.read_text(encoding="utf-8"))
+    target = Layout(root).reproduce_report
     write_report(pd.DataFrame(report["figures"]), target, metadata=run)
     counts = ", ".join(f"{n} {status}" for status, n in report["counts"].items())
     print(f"\nReproduction report: {len(report['figures'])} published figures: {counts}.")

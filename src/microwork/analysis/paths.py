@@ -14,7 +14,7 @@ def project_root() -> Path:
     """
     env = os.environ.get("MICROWORK_ROOT")
     candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[2])
+    candidates.append(Path(__file__).resolve().parents[3])  # src/microwork/analysis/paths.py -> the book
     here = Path.cwd().resolve()
     candidates.extend([here, *here.parents])
     for candidate in candidates:

@@ -36,6 +36,7 @@ import yaml
 from .cache import changed_data, code_digest, digest, execution_key, why_not_reusable, write_record
 from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
+from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
 from ..analysis.notebooks import NotebookError, read_notebook, source_of
 
@@ -43,10 +44,6 @@ BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 KEEP_SITES = 2
 COMPLETE = ".complete"  # written into a site folder once Jupyter Book has rendered it completely
 DEFAULT_CELL_TIMEOUT = 600
-
-
-class BuildError(RuntimeError):
-    """Raised when the book cannot be built; the previous site is untouched."""
 
 
 @dataclass
@@ -63,48 +60,6 @@ class BuildReport:
 def say(message: str) -> None:
     """Print a progress line at once."""
     print(f"[microwork] {message}", flush=True)
-
-
-def read_yaml(path: Path, root: Path) -> dict:
-    """A YAML mapping from one of the book's configuration files, or a :class:`BuildError` naming what is wrong."""
-    name = path.relative_to(root)
-    try:
-        value = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BuildError(f"{name}: the file is missing") from None
-    except UnicodeDecodeError:
-        raise BuildError(f"{name}: not UTF-8 text") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise BuildError(f"{name}: invalid YAML{where}: {getattr(error, 'problem', None) or error}") from None
-    if not isinstance(value, dict):
-        raise BuildError(f"{name}: expected a mapping of settings, found {type(value).__name__}")
-    return value
-
-
-def toc_files(root: Path) -> list[str]:
-    """Every file named in ``_toc.yml`` (without suffix), root first; each must exist as .md or .ipynb."""
-    toc = read_yaml(root / "_toc.yml", root)
-    if not isinstance(toc.get("root"), str):
-        raise BuildError("_toc.yml: no 'root' page (e.g. root: chapters/index)")
-    names = [toc["root"]]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    for name in names:
-        if not isinstance(name, str) or not any((root / f"{name}{suffix}").is_file() for suffix in (".md", ".ipynb")):
-            raise BuildError(f"_toc.yml names {name!r}, but there is no {name}.md or {name}.ipynb")
-    return names
 
 
 def chapter_notebooks(root: Path) -> list[Path]:
@@ -141,10 +96,10 @@ def die_with_parent() -> None:
 def run_chapter(source: Path, root: Path, key: str, parameters: dict, timeout: int) -> float:
     """Execute one chapter into its cache folder (atomically replaced); return the seconds it took."""
     started = time.perf_counter()
-    cache_dir = root / "_build" / ".cache" / "chapters"
-    final = cache_dir / source.stem
-    workdir = cache_dir / f"{source.stem}.running"
-    reads = execute_chapter(source, workdir, parameters, root / "_build" / "failed", timeout)
+    layout = Layout(root)
+    final = layout.cached(source.stem)
+    workdir = layout.cached(f"{source.stem}.running")
+    reads = execute_chapter(source, workdir, parameters, layout.failed, timeout)
     write_record(workdir, key, parameters, reads, root)
     if final.exists():
         shutil.rmtree(final)
@@ -156,7 +111,7 @@ def stale_jobs(root: Path, jobs: dict[Path, str]) -> list[Path]:
     """The chapters just executed whose data changed while they ran (the bytes read differ from the files now)."""
     stale = []
     for notebook in jobs:
-        record = json.loads((root / "_build" / ".cache" / "chapters" / notebook.stem / "record.json").read_text())
+        record = json.loads((Layout(root).cached(notebook.stem) / "record.json").read_text())
         if changed := changed_data(record["data_files"], root):
             say(f"{notebook.stem}: {changed[0]} changed while the chapter was executing: executing it again")
             stale.append(notebook)
@@ -184,9 +139,9 @@ def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int) -> N
         raise BuildError("\n".join(failures))
 
 
-def execute_all(root: Path, build_dir: Path, workers: int, force: bool) -> tuple[list[str], list[str]]:
+def execute_all(root: Path, workers: int, force: bool) -> tuple[list[str], list[str]]:
     """Execute every chapter whose cache cannot be reused; return (executed, cached) chapter names."""
-    cache_dir = build_dir / ".cache" / "chapters"
+    cache_dir = Layout(root).chapters_cache
     cache_dir.mkdir(parents=True, exist_ok=True)
     for leftover in cache_dir.glob("*.running"):  # from a build that was killed (the lock says none is running)
         shutil.rmtree(leftover, ignore_errors=True)
@@ -223,11 +178,11 @@ def staged_config(root: Path) -> str:
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
-def stage_files(root: Path, build_dir: Path) -> dict[str, bytes]:
+def stage_files(root: Path) -> dict[str, bytes]:
     """Every file of the staged book (relative path -> content): sources, executed notebooks, their figures."""
     files: dict[str, bytes] = {name: (root / name).read_bytes() for name in BOOK_FILES}
     files["_config.yml"] = staged_config(root).encode()
-    executed = build_dir / ".cache" / "chapters"
+    executed = Layout(root).chapters_cache
     notebooks = set(chapter_notebooks(root))
     for path in sorted((root / "chapters").rglob("*")):
         relative = path.relative_to(root)
@@ -274,27 +229,27 @@ def render(stage: Path, output: Path) -> Path:
     return html
 
 
-def publish(build_dir: Path, site_html: Path) -> Path:
+def publish(layout: Layout, site_html: Path) -> Path:
     """Make ``_build/html`` point to the new site with one atomic rename; prune old sites."""
-    link = build_dir / "html"
+    link = layout.html
     if link.exists() and not link.is_symlink():  # a site built by a plain `jupyter-book build .`
-        link.rename(build_dir / "sites" / f"plain-{time.strftime('%Y%m%d-%H%M%S')}")
-    temporary = build_dir / "html.new"
+        link.rename(layout.sites / f"plain-{time.strftime('%Y%m%d-%H%M%S')}")
+    temporary = layout.build / "html.new"
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
-    temporary.symlink_to(site_html.relative_to(build_dir))
+    temporary.symlink_to(site_html.relative_to(layout.build))
     os.replace(temporary, link)
-    prune_sites(build_dir)
+    prune_sites(layout)
     return link
 
 
-def prune_sites(build_dir: Path) -> None:
+def prune_sites(layout: Layout) -> None:
     """Remove the sites that are not the published one: partial ones (a render that was killed) and all but the
     newest of the older complete ones."""
-    sites = build_dir / "sites"
+    sites = layout.sites
     if not sites.is_dir():
         return
-    link = build_dir / "html"
+    link = layout.html
     current = link.resolve().parents[1] if link.is_symlink() else None
     older = sorted((p for p in sites.iterdir() if p != current), key=lambda p: p.stat().st_mtime)
     partial = [p for p in older if not (p / COMPLETE).exists() and not p.name.startswith("plain-")]
@@ -305,7 +260,7 @@ def prune_sites(build_dir: Path) -> None:
 
 def build(root: Path, workers: int = 2, force: bool = False) -> BuildReport:
     """Build the whole book into ``root/_build/html``; see the module docstring. One build at a time per book."""
-    with build_lock(root / "_build", say):
+    with build_lock(Layout(root).build, say):
         return build_locked(root, workers, force)
 
 
@@ -313,25 +268,24 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
     """:func:`build`, once the lock on ``_build`` is held."""
     started = time.perf_counter()
     report = BuildReport()
-    build_dir = root / "_build"
+    layout = Layout(root)
     say("checking the data package")
     counts = check_package(root / "data")
     say(f"data OK: {len(counts)} tables, {sum(counts.values())} rows")
-    prune_sites(build_dir)
-    report.executed, report.cached = execute_all(root, build_dir, workers, force)
+    prune_sites(layout)
+    report.executed, report.cached = execute_all(root, workers, force)
 
-    files = stage_files(root, build_dir)
+    files = stage_files(root)
     site_key = digest([k.encode() + b"\0" + v for k, v in sorted(files.items())] + [code_digest(root).encode()])
-    key_file = build_dir / ".cache" / "site.key"
-    link = build_dir / "html"
+    key_file, link = layout.site_key, layout.html
     if not force and link.is_symlink() and link.resolve().is_dir() and key_file.is_file() \
             and key_file.read_text() == site_key:
         say("nothing changed since the last build: the book is up to date")
     else:
-        write_stage(files, build_dir / ".stage")
-        output = build_dir / "sites" / f"site-{time.strftime('%Y%m%d-%H%M%S')}-{site_key[:8]}"
-        site_html = render(build_dir / ".stage", output)
-        publish(build_dir, site_html)
+        write_stage(files, layout.stage)
+        output = layout.sites / f"site-{time.strftime('%Y%m%d-%H%M%S')}-{site_key[:8]}"
+        site_html = render(layout.stage, output)
+        publish(layout, site_html)
         key_file.write_text(site_key)
         report.rendered = True
     report.site = link

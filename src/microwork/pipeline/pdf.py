@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .build import toc_files
+from .layout import Layout, toc_files
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync",
@@ -65,8 +65,7 @@ def make_pdfs(root: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
     from pypdf import PdfWriter
 
-    site = (root / "_build" / "html").resolve()
-    out = root / "_build" / "pdf"
+    site, out = Layout(root).html.resolve(), Layout(root).pdf
     out.mkdir(parents=True, exist_ok=True)
     chapters = [name for name in toc_files(root) if (site / f"{name}.html").is_file()]
     written = []

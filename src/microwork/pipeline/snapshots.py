@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.readable import is_number, readable_value
+from .layout import Layout
 
 SNAPSHOTS = Path("tests") / "snapshots" / "charts"
 SHOWN_CHANGES = 12  # per figure; the rest are counted
@@ -153,7 +154,7 @@ def spec_changes(old: dict, new: dict) -> list[str]:
 
 def built_specs(root: Path) -> dict[str, Path]:
     """The specs of the last build, by figure name."""
-    folder = root / "_build" / ".cache" / "chapters"
+    folder = Layout(root).chapters_cache
     return {p.name: p for p in sorted(folder.glob("*/figures/*.vl.json"))}
 
 
