@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from microwork.analysis.data import bibliography_entries
 from microwork.pipeline.layout import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +89,7 @@ def test_the_check_catches_a_typed_number():
 
 
 def bib_keys() -> list[str]:
-    return re.findall(r"^@\w+\s*\{\s*([^,\s]+)", (ROOT / "references.bib").read_text(encoding="utf-8"), re.M)
+    return bibliography_entries((ROOT / "references.bib").read_text(encoding="utf-8"))
 
 
 def cited_keys() -> set[str]:

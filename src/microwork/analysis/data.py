@@ -62,11 +62,18 @@ def read_descriptor(folder: Path | None = None) -> dict[str, Any]:
     return descriptor
 
 
+BIBTEX_ENTRY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", flags=re.M)
+
+
+def bibliography_entries(text: str) -> list[str]:
+    """The entry keys of a BibTeX text, in order (a key written twice appears twice)."""
+    return BIBTEX_ENTRY.findall(text)
+
+
 def bibliography_keys(path: Path | None = None) -> set[str]:
     """Return the entry keys of ``references.bib``."""
     path = path or project_root() / "references.bib"
-    text = read_logged(path).decode("utf-8")
-    return set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.M))
+    return set(bibliography_entries(read_logged(path).decode("utf-8")))
 
 
 def find_resource(package: dict[str, Any], name: str) -> dict[str, Any]:
