@@ -2,12 +2,31 @@
 # Each creates .venv with the pinned dependencies (requirements.lock) when needed.
 
 PYTHON ?= python3
+PYTHON_NEEDED := 3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WORKERS ?= 2
 
-.PHONY: book test pdf venv check reproduce snapshots bench limits clean help
+.PHONY: book test pdf venv check reproduce snapshots bench limits clean distclean help need-npm FORCE
+
+# --- Checks made before anything is installed (each takes milliseconds) ---
+# "yes" when the interpreter $(1) runs and is Python $(PYTHON_NEEDED).
+python_ok = $(shell case "$$($(1) --version 2>&1)" in ("Python $(PYTHON_NEEDED)."*) echo yes;; esac)
+# What $(1) turned out to be, for the message.
+python_found = $(if $(shell command -v $(1) 2>/dev/null),$(call python_said,$(1),$(shell $(1) --version 2>&1 | head -n 1)),$(1) is not installed)
+python_said = $(if $(filter Python,$(firstword $(2))),$(1) is $(2),$(1) does not run ($(or $(2),it prints no version)))
+python_fix = $(if $(shell command -v python$(PYTHON_NEEDED) 2>/dev/null),run `make PYTHON=python$(PYTHON_NEEDED) $(or $(MAKECMDGOALS),venv)` (python$(PYTHON_NEEDED) is installed here),install Python $(PYTHON_NEEDED) (with its venv module) and run `make PYTHON=python$(PYTHON_NEEDED) $(or $(MAKECMDGOALS),venv)`)
+python_message = $(call python_found,$(PYTHON)) but this project needs Python $(PYTHON_NEEDED): $(python_fix)
+# Expands to nothing when $(PYTHON) will do; otherwise make stops with one line.
+check_python = $(if $(call python_ok,$(PYTHON)),,$(error $(python_message)))
+# A venv is kept only when its install stamp exists and its python runs and is $(PYTHON_NEEDED).
+venv_ok = $(and $(wildcard $(1)/.installed),$(call python_ok,$(1)/bin/python))
+venv_problem = $(if $(wildcard $(1)/.installed),$(1)/bin/python is not Python $(PYTHON_NEEDED) or does not run,$(1)/.installed is missing (an earlier install did not finish))
+# The recipe line that keeps a sound venv $(1), or makes it from scratch (a half-made one is removed first).
+make_venv = $(if $(call venv_ok,$(1)),:,$(check_python)$(if $(wildcard $(1)),echo "[microwork] $(1) is half-made: $(venv_problem); making it again from scratch" && rm -rf $(1) && ,)$(PYTHON) -m venv $(1))
+npm_message = npm not found: make test needs Node.js 20 with npm (tests/js runs npm ci for axe-core); install them (e.g. apt-get install nodejs npm) and run make test again
+check_npm = $(if $(shell command -v npm 2>/dev/null),,$(error $(npm_message)))
 
 help:
 	@echo "make book    build the whole book into _build/html"
@@ -19,9 +38,10 @@ help:
 	@echo "make bench   run the build benchmark, write bench/RESULTS.md"
 	@echo "make limits  time every chapter at the extremes of its parameters, write bench/LIMITS.md"
 	@echo "make clean   remove _build"
+	@echo "make distclean  also remove the installed environments (.venv, .venv-cff, tests/js/node_modules)"
 
-$(STAMP): requirements.lock pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(STAMP): requirements.lock pyproject.toml $(if $(call venv_ok,$(VENV)),,FORCE)
+	@$(call make_venv,$(VENV))
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
@@ -56,18 +76,28 @@ JS_STAMP := tests/js/node_modules/.installed
 CFF_STAMP := .venv-cff/.installed
 
 # cffconvert (CITATION.cff validation) needs an old jsonschema: it gets a small venv of its own.
-$(CFF_STAMP): .ci/cffconvert.lock
-	@test -x .venv-cff/bin/python || $(PYTHON) -m venv .venv-cff
+$(CFF_STAMP): .ci/cffconvert.lock $(if $(call venv_ok,.venv-cff),,FORCE)
+	@$(call make_venv,.venv-cff)
 	.venv-cff/bin/python -m pip install --quiet --disable-pip-version-check -r .ci/cffconvert.lock
 	@touch $@
 
 $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
+	@$(check_npm):
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: $(STAMP) $(JS_STAMP) $(CFF_STAMP)
+# npm is looked for first, so that a missing npm is said before minutes of installing.
+need-npm:
+	@$(check_npm):
+
+test: $(if $(wildcard $(JS_STAMP)),,need-npm) $(STAMP) $(JS_STAMP) $(CFF_STAMP)
 	bash .ci/install-system-deps
 	$(BIN)/python -m pytest
 
 clean:
 	rm -rf _build chapters/figures
+
+distclean: clean
+	rm -rf $(VENV) .venv-cff tests/js/node_modules
+
+FORCE:
