@@ -20,12 +20,26 @@ import vl_convert as vlc
 from IPython.display import HTML, Markdown, display
 
 from .book import cite, code_span, escape_markdown, one_line
+from .paths import project_root
 
 # Categorical colours: the first three differ in lightness (they stay distinct in grayscale) and each has at
 # least 3:1 contrast with the white page. Charts with more than three categories also encode them by shape.
 PALETTE = ["#0b2545", "#d95f02", "#7b3294", "#8c8c8c"]
 LIGHT = "#5b8db8"  # bars that are not highlighted (4:1 against the dark highlight, 3.5:1 against white)
+# Figures go next to the kernel's working directory: chapters/figures under Jupyter Book, the run folder under
+# `microwork build` (the page links to figures/NAME.svg relative to the notebook). A kernel started at the project
+# root (plain `papermill chapters/x.ipynb out.ipynb` there) writes under the git-ignored _build instead.
 FIGURE_DIR = Path("figures")
+ROOT_FIGURE_DIR = Path("_build") / "papermill" / "figures"
+
+
+def figure_dir() -> Path:
+    """The folder for this kernel's figures, relative to its working directory (see ``FIGURE_DIR``)."""
+    try:
+        at_root = Path.cwd().resolve() == project_root()
+    except FileNotFoundError:  # no book above the working directory
+        return FIGURE_DIR
+    return ROOT_FIGURE_DIR if at_root else FIGURE_DIR
 
 
 def theme() -> dict:
@@ -75,8 +89,10 @@ def spec_of(chart: alt.TopLevelMixin) -> dict:
     return chart.to_dict()
 
 
-def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path = FIGURE_DIR) -> dict[str, Path]:
-    """Write ``name``.png, .svg, .csv (the figure's data) and .vl.json (its Vega-Lite spec) into ``folder``."""
+def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path | None = None) -> dict[str, Path]:
+    """Write ``name``.png, .svg, .csv (the figure's data) and .vl.json (its Vega-Lite spec) into ``folder``
+    (by default :func:`figure_dir`)."""
+    folder = figure_dir() if folder is None else folder
     folder.mkdir(parents=True, exist_ok=True)
     spec = spec_of(chart)
     paths = {kind: folder / f"{name}.{kind}" for kind in ("png", "svg", "csv", "vl.json")}
