@@ -19,6 +19,7 @@ Statuses (the definitions shown to readers are in ``chapters/how-to-read.md``):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -122,15 +123,25 @@ def reported(figure_id: str, reason: str) -> Check:
     return Check(figure_id, "reported", None, None, None, reason)
 
 
-def restatement_checks(
-    published: pd.DataFrame, chapter: str | None = None, reasons: dict[str, str] | None = None
-) -> list[Check]:
+def cell_text(value: object) -> str | None:
+    """A table cell's text, or None when the cell is empty."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def reason_of(reasons: Mapping[str, object] | pd.Series, figure_id: str) -> str:
+    """The reason ``reasons`` (a table's ``reason`` column, by id) gives for a figure; ``ValueError`` when it gives none."""
+    reason = cell_text(reasons.get(figure_id))
+    if reason is None:
+        raise ValueError(f"{figure_id}: its row gives no reason (the reason column of its table is empty)")
+    return reason
+
+
+def restatement_checks(published: pd.DataFrame, chapter: str | None = None) -> list[Check]:
     """A *consistent* (or *reported*) check for every row whose ``restates`` names another published figure.
 
     ``published`` is the whole table (a restated figure may belong to another chapter);
-    ``chapter`` keeps the rows of one chapter only.
+    ``chapter`` keeps the rows of one chapter only. The reason is the row's ``reason``, else the figure it restates.
     """
-    reasons = reasons or {}
     indexed = published.set_index("figure_id")
     rows = indexed[indexed["restates"].notna()]
     if chapter is not None:
@@ -138,10 +149,33 @@ def restatement_checks(
     checks = []
     for figure_id, row in rows.iterrows():
         other = indexed.loc[row["restates"]]
-        reason = reasons.get(figure_id, f"restates the published figure for {other['description']} ({other['source']})")
+        reason = (cell_text(row.get("reason"))
+                  or f"restates the published figure for {other['description']} ({other['source']})")
         checks.append(consistent(figure_id, float(row["value"]), float(other["value"]), row["restates"], reason,
                                  row["comparator"]))
     return checks
+
+
+def reported_otherwise(
+    ids: Iterable[str], checks: Iterable[Check], reasons: Mapping[str, object] | pd.Series | None = None,
+    default: str | None = None,
+) -> list[Check]:
+    """``checks``, completed with a *reported* check for every id of ``ids`` that none of them covers.
+
+    Its reason is the id's own in ``reasons`` (a table's ``reason`` column, by id), else ``default``; an id
+    with neither raises ``ValueError``. The checks come in the order of ``ids``, those of other ids after them.
+    """
+    by_id = {c.figure_id: c for c in checks}
+    ids = list(ids)
+    reasons = {} if reasons is None else reasons
+    completed = []
+    for figure_id in ids:
+        reason = cell_text(reasons.get(figure_id)) or default
+        if figure_id not in by_id and reason is None:
+            raise ValueError(f"{figure_id}: no check gives it a status and no reason says why it is reported")
+        completed.append(by_id.get(figure_id) or reported(figure_id, reason))
+    listed = set(ids)
+    return completed + [c for i, c in by_id.items() if i not in listed]
 
 
 def self_referential(check: Check, restated_by: dict[str, set[str]]) -> list[str]:

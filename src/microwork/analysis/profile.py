@@ -65,20 +65,15 @@ def same_figure_twice(survey: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.
 ROUNDED_PAIRS = [("women_afp", "women_senate"), ("age_25_44_lemonde", "age_25_44_senate")]
 
 
-def profile_checks(survey: pd.DataFrame) -> list:
-    """A status for every survey figure: roundings of a more precise figure are consistent, the rest reported."""
+def profile_checks(survey: pd.DataFrame, reason: str) -> list:
+    """A status for every survey figure: roundings of a more precise figure are consistent, the rest reported
+    with ``reason`` (the survey's reason in ``data/report_reasons.csv``)."""
     from . import checks as ck
 
     indexed = survey.set_index("indicator")
-    results = []
-    rounded = {b: a for a, b in ROUNDED_PAIRS}
-    for indicator in survey["indicator"]:
-        if indicator in rounded:
-            precise = indexed.loc[rounded[indicator]]
-            results.append(ck.consistent(
-                indicator, indexed.loc[indicator, "value"], precise["value"], rounded[indicator],
-                f"a rounding of {precise['value']:g} % ({precise['source']}), same denominator"))
-        else:
-            results.append(ck.reported(indicator, "a survey result; the survey's answers were not available to this "
-                                                  "book, which can only report the published share"))
-    return results
+    roundings = []
+    for precise, rounded in ROUNDED_PAIRS:
+        a, b = indexed.loc[precise], indexed.loc[rounded]
+        roundings.append(ck.consistent(rounded, b["value"], a["value"], precise,
+                                       f"a rounding of {a['value']:g} % ({a['source']}), same denominator"))
+    return ck.reported_otherwise(survey["indicator"], roundings, default=reason)

@@ -28,24 +28,15 @@ def stated(value: float, comparator: str, high: float | None = None) -> str:
     return words + text
 
 
-DEBATE_READINGS = {
-    "tlc2020_registered": "the 2019 casual tier, restated in 2020 as people registered",
-    "tlc2020_regular": "the 2019 routine tier, restated in 2020",
-    "tlc2020_very_active": "the 2019 very active tier, restated in 2020 as a speculation",
-    "critique_plausible_total": "the very active tier, read by the critics as the whole population",
-    "critique_title_figure": "the casual tier as the press rounded it ('more than 250,000'), the figure the critics discuss",
-    "lemonde_feb_headline": "the casual tier, as a lower bound in a headline",
-}
-
-
 def debate_checks(published: pd.DataFrame) -> list[ck.Check]:
     """The 2020 restatement, the critique's and the press's figures: each restates a published tier."""
-    return ck.restatement_checks(published, "debate", DEBATE_READINGS)
+    return ck.restatement_checks(published, "debate")
 
 
-def reported_all(ids: pd.Series, reason: str) -> list[ck.Check]:
-    """The same 'reported' verdict for every id."""
-    return [ck.reported(i, reason) for i in ids]
+def report_reasons() -> dict[str, str]:
+    """Why the figures of each table are reported as published when nothing else gives them a status, by table."""
+    reasons = load_table("report_reasons")
+    return dict(zip(reasons["table"], reasons["reason"]))
 
 
 def published_rows(table: str, frame: pd.DataFrame, id_column: str, description: str, chapter: str) -> pd.DataFrame:
@@ -82,6 +73,8 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
                    if accounts_per_person is None else accounts_per_person)
     result = size.estimate_size(registrations, tiers, published, coefficient)
 
+    reasons = report_reasons()
+
     size_table = size.size_checks(result, tiers, published)
     chapter_checks = [ck.Check(**{k: r[k] for k in ("figure_id", "status", "book_value", "tolerance", "parameter", "reason",
                                                      "inputs")})
@@ -89,32 +82,31 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
     chapter_checks += debate_checks(published)
     others = published[~published["chapter"].isin(["size", "debate"])]
     chapter_checks += [c for c in ck.restatement_checks(published) if c.figure_id in set(others["figure_id"])]
-    chapter_checks += reported_all(others.loc[others["restates"].isna(), "figure_id"],
-                                   "a count reported by the authors or the press; this book has no inputs to recompute it")
-
+    figure_reasons = published.set_index("figure_id")["reason"]
+    verdicts = {c.figure_id: c for c in ck.reported_otherwise(published["figure_id"], chapter_checks, figure_reasons,
+                                                              reasons["published_figures"])}
     rows = [published_rows("published_figures", published, "figure_id", "description", "")]
-    verdicts = {c.figure_id: c for c in chapter_checks}
 
     registrations = registrations.assign(value=registrations["registrations"].astype(float),
                                          key=identifiers("registrations", registrations["platform"]))
     rows.append(published_rows("platform_registrations", registrations, "key", "platform", "size"))
-    verdicts.update({c.figure_id: c for c in reported_all(
-        registrations["key"], "a platform's registration figure as printed by the press; the document it came from was not found "
-        "in the sources this book could read")})
+    verdicts.update({c.figure_id: c for c in ck.reported_otherwise(
+        registrations["key"], [], default=reasons["platform_registrations"])})
 
     survey = survey.assign(description=survey["description"] + " (" + survey["denominator"] + ")")
     rows.append(published_rows("survey_profile", survey, "indicator", "description", "profile"))
-    verdicts.update({c.figure_id: c for c in profile.profile_checks(load_table("survey_profile"))})
+    verdicts.update({c.figure_id: c for c in profile.profile_checks(load_table("survey_profile"),
+                                                                     reasons["survey_profile"])})
 
     workforces = workforces.assign(value=workforces["persons"].astype(float),
                                    key=identifiers("workforce", workforces["workforce"]))
     rows.append(published_rows("comparison_workforces", workforces, "key", "workforce", "size"))
-    verdicts.update({c.figure_id: c for c in reported_all(
-        workforces["key"], "a workforce count reported in the press; its original source was not checked by this book")})
+    verdicts.update({c.figure_id: c for c in ck.reported_otherwise(
+        workforces["key"], [], default=reasons["comparison_workforces"])})
 
     rows.append(published_rows("international_estimates", international, "estimate_id", "measure", "international"))
-    verdicts.update({c.figure_id: c for c in reported_all(
-        international["estimate_id"], "an estimate from another study, reported as published")})
+    verdicts.update({c.figure_id: c for c in ck.reported_otherwise(
+        international["estimate_id"], [], default=reasons["international_estimates"])})
 
     report = pd.concat(rows, ignore_index=True)
     duplicated = report["figure_id"][report["figure_id"].duplicated()]

@@ -75,50 +75,32 @@ def scenarios(result: SizeEstimate) -> pd.DataFrame:
     return frame
 
 
-METHODS_NOT_READ = "the methods section of the study's papers was not available to this book"
-
-
 def size_checks(result: SizeEstimate, tiers: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     """A status for every published figure of the size chapter.
 
     No tier can be recomputed from inputs this book could read: the casual tier is matched
-    only with a calibrated coefficient, the other two are reported. Roundings, re-quotations
-    and press figures that add up published figures are *consistent*, never *reproduced*.
+    only with a calibrated coefficient, the others are reported, with the reason their row of
+    ``published`` gives. Roundings, re-quotations and press figures that add up published figures
+    are *consistent*, never *reproduced*.
     """
     value = published.set_index("figure_id")["value"]
+    reason = published.set_index("figure_id")["reason"]
     chapter = published[published["chapter"] == "size"]
     checks = [
-        ck.reported("tier_very_active",
-                    "the authors call this more restrictive measure a speculation (2020); which method and data give it "
-                    f"is not in the parts of the sources this book could read: {METHODS_NOT_READ}"),
-        ck.reported("tier_routine",
-                    "rests on web-traffic counts of users active at least monthly; the provider, months and figures are "
-                    f"not in the parts of the sources this book could read: {METHODS_NOT_READ}"),
         ck.calibrated("tier_casual", result.casual_published, f"accounts_per_person = {result.implied_accounts_per_person:.4f}",
                       f"one division of the {result.raw_total:,} registrations gives it only with the coefficient "
                       f"{result.implied_accounts_per_person:.3f}, chosen to match, not the published "
                       f"{result.published_accounts_per_person:.2f} (which gives {result.casual_at_published_coefficient:,.0f}); "
-                      f"how the two corrections were applied is not known to this book: {METHODS_NOT_READ}"),
+                      + ck.reason_of(reason, "tier_casual")),
         ck.consistent("registrations_total", value["registrations_total"], result.raw_total,
-                      "sum of the seven platform registrations",
-                      "the printed total is the sum of the seven figures printed beside it", "="),
-        ck.reported("accounts_per_person",
-                    "a coefficient from the team's own data; how it was measured is not in the parts of the sources this "
-                    "book could read"),
-        ck.reported("full_time_equivalents",
-                    "its computation (hours worked, hours of a full-time job) is not in the parts of the sources this "
-                    "book could read"),
-        ck.reported("platforms_active_2018",
-                    "the list of the platforms was not found in the parts of the sources this book could read"),
-        ck.reported("platforms_french_2018",
-                    "the list of the platforms was not found in the parts of the sources this book could read"),
+                      "sum of the seven platform registrations", ck.reason_of(reason, "registrations_total"), "="),
         ck.consistent("press_sum_of_tiers", value["press_sum_of_tiers"], result.sum_of_tiers, "sum of the three tiers",
-                      "the sum of the three tiers, which the authors say must not be added: a misreading"),
+                      ck.reason_of(reason, "press_sum_of_tiers")),
         ck.consistent("press_raw_total", value["press_raw_total"], result.raw_total, "registrations_total",
-                      "the raw registrations before any correction, accounts rather than people: a misreading"),
+                      ck.reason_of(reason, "press_raw_total")),
     ]
     checks += ck.restatement_checks(published, "size")
-    return ck.checks_table(chapter, checks)
+    return ck.checks_table(chapter, ck.reported_otherwise(chapter["figure_id"], checks, reason))
 
 
 def tier_ratios(tiers: pd.DataFrame) -> dict[str, float]:
