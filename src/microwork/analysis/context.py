@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import pandas as pd
 
-STUDY_SOURCES = {"LTC2019en", "LTC2019fr", "Senate2019", "DiPLab2019"}
-CRITIQUE_SOURCES = {"BGS2019conv", "BGS2019wp", "PoleEmploi2019b"}
 
+def who_said_it(row: pd.Series, restated_by: str | None = None) -> str:
+    """Who put a published figure forward and how: its ``put_forward_by``, or "press misreading".
 
-def who_said_it(row: pd.Series) -> str:
-    """Classify a published figure by who put it forward and how."""
+    ``restated_by`` is the ``put_forward_by`` of the figure the row restates: a rounding of a figure
+    the same side put forward is marked "(rounded)".
+    """
     if row["flag"] == "misreading":
         return "press misreading"
-    if row["source"] in STUDY_SOURCES:
-        return "study, 2019" + (" (rounded)" if row["flag"] == "rounded" else "")
-    if row["source"] == "TLC2020":
-        return "study, 2020 restatement"
-    if row["source"] in CRITIQUE_SOURCES:
-        return "critique and its coverage"
-    return "press coverage of the study"
+    rounded_own = row["flag"] == "rounded" and restated_by == row["put_forward_by"]
+    return row["put_forward_by"] + (" (rounded)" if rounded_own else "")
 
 
 def estimates_side_by_side(published: pd.DataFrame) -> pd.DataFrame:
     """Every published count of people micro-working in France, labelled by who put it forward."""
     counts = published[(published["unit"] == "persons") & published["chapter"].isin(["size", "debate"])].copy()
-    counts["who"] = counts.apply(who_said_it, axis=1)
+    unlabelled = counts.loc[counts["put_forward_by"].isna(), "figure_id"]
+    if len(unlabelled):
+        raise ValueError(f"counts of people without put_forward_by in published_figures: {', '.join(unlabelled)}")
+    side = published.set_index("figure_id")["put_forward_by"]
+    counts["who"] = [who_said_it(row, side.get(row["restates"])) for _, row in counts.iterrows()]
     counts["label"] = counts["description"] + " (" + counts["source"] + ")"
     return counts.sort_values("value", ascending=False)[
         ["figure_id", "label", "comparator", "value", "who", "source", "locator", "flag"]]
