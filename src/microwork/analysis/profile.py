@@ -44,36 +44,44 @@ def derived(survey: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def same_figure_twice(survey: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+def same_statistic_pairs(survey: pd.DataFrame) -> list[tuple[str, str]]:
+    """(more precise, other) indicator pairs that may print one statistic twice: ``same_statistic_as`` in the data."""
+    rows = survey[survey["same_statistic_as"].notna()]
+    return list(zip(rows["same_statistic_as"], rows["indicator"]))
+
+
+def is_rounding(precise: pd.Series, other: pd.Series) -> bool:
+    """True when ``other`` can be a rounding of ``precise``: same whole number, same denominator."""
+    return round(precise["value"]) == round(other["value"]) and precise["denominator"] == other["denominator"]
+
+
+def same_figure_twice(survey: pd.DataFrame) -> pd.DataFrame:
     """Pairs of rows that print the same statistic in two sources: is one a rounding of the other?"""
     indexed = survey.set_index("indicator")
     rows = []
-    for precise, rounded in pairs:
+    for precise, rounded in same_statistic_pairs(survey):
         a, b = indexed.loc[precise], indexed.loc[rounded]
-        consistent = round(a["value"]) == round(b["value"]) and a["denominator"] == b["denominator"]
         rows.append({
             "statistic": a["description"],
             "precise": f"{a['value']:g} ({a['source']})",
             "rounded": f"{b['value']:g} ({b['source']})",
             "same denominator": a["denominator"] == b["denominator"],
-            "verdict": "a rounding of the same figure" if consistent else "not shown to be the same statistic: "
+            "verdict": "a rounding of the same figure" if is_rounding(a, b) else "not shown to be the same statistic: "
             + ("denominators differ or are not stated" if a["denominator"] != b["denominator"] else "values differ"),
         })
     return pd.DataFrame(rows)
 
 
-ROUNDED_PAIRS = [("women_afp", "women_senate"), ("age_25_44_lemonde", "age_25_44_senate")]
-
-
 def profile_checks(survey: pd.DataFrame, reason: str) -> list:
-    """A status for every survey figure: roundings of a more precise figure are consistent, the rest reported
-    with ``reason`` (the survey's reason in ``data/report_reasons.csv``)."""
+    """A status for every survey figure: a rounding of a more precise figure of the same statistic is consistent,
+    the rest reported with ``reason`` (the survey's reason in ``data/report_reasons.csv``)."""
     from . import checks as ck
 
     indexed = survey.set_index("indicator")
     roundings = []
-    for precise, rounded in ROUNDED_PAIRS:
+    for precise, rounded in same_statistic_pairs(survey):
         a, b = indexed.loc[precise], indexed.loc[rounded]
-        roundings.append(ck.consistent(rounded, b["value"], a["value"], precise,
-                                       f"a rounding of {a['value']:g} % ({a['source']}), same denominator"))
+        if is_rounding(a, b):
+            roundings.append(ck.consistent(rounded, b["value"], a["value"], precise,
+                                           f"a rounding of {a['value']:g} % ({a['source']}), same denominator"))
     return ck.reported_otherwise(survey["indicator"], roundings, default=reason)
