@@ -19,6 +19,17 @@ from .estimate import (
 )
 
 PUBLISHED_ACCOUNTS_PER_PERSON = "accounts_per_person"
+POSSIBLY_PEOPLE = "possibly people"   # platform_registrations.counts of a figure that may already count people
+
+
+def people_counting(registrations: pd.DataFrame) -> pd.DataFrame:
+    """The platforms whose printed figure may already count people, not accounts (``counts`` in the data)."""
+    return registrations[registrations["counts"] == POSSIBLY_PEOPLE]
+
+
+def short_name(platform: str) -> str:
+    """A platform's name without the former name in parentheses: 'Wirk (Foule Factory)' -> 'Wirk'."""
+    return platform.split(" (")[0]
 
 
 @dataclass(frozen=True)
@@ -52,19 +63,28 @@ def estimate_size(
         casual_published=casual,
         implied_accounts_per_person=implied_accounts_per_person(total, casual),
         casual_at_published_coefficient=people_from_accounts(total, published_coefficient),
-        casual_wirk_exempt=people_with_exempt_platforms(by_platform, published_coefficient, ["Wirk (Foule Factory)"]),
+        casual_wirk_exempt=people_with_exempt_platforms(by_platform, published_coefficient,
+                                                          list(people_counting(registrations)["platform"])),
         sum_of_tiers=int(tiers["persons"].sum()),
     )
 
 
-def scenarios(result: SizeEstimate) -> pd.DataFrame:
-    """Ways of turning the raw total into a count of people, side by side with the published tier."""
+def scenarios(result: SizeEstimate, registrations: pd.DataFrame) -> pd.DataFrame:
+    """Ways of turning the raw total into a count of people, side by side with the published tier.
+
+    One scenario leaves uncorrected the platforms whose figure may already count people (:func:`people_counting`).
+    """
+    exempt = people_counting(registrations)
+    names = [short_name(p) for p in exempt["platform"]]
+    several = len(names) > 1
+    figures = " and ".join(f"{n}'s {int(r):,}" for n, r in zip(names, exempt["registrations"]))
     rows = [
         ("No correction (raw registrations)", 1.0, result.raw_total, "accounts, not people"),
         (f"Single division by the published {result.published_accounts_per_person:.2f}",
          result.published_accounts_per_person, result.casual_at_published_coefficient, "published coefficient"),
-        ("Published coefficient, Wirk figure left uncorrected", result.published_accounts_per_person,
-         result.casual_wirk_exempt, "hypothesis: Wirk's 50,000 already counts people"),
+        (f"Published coefficient, {' and '.join(names)} figure{'s' * several} left uncorrected",
+         result.published_accounts_per_person, result.casual_wirk_exempt,
+         f"hypothesis: {figures} already count{'s' * (not several)} people"),
         (f"Single division by this run's {result.accounts_per_person:.2f}", result.accounts_per_person,
          result.casual_book, "this run's parameter"),
         ("Coefficient implied by the published tier", result.implied_accounts_per_person,
