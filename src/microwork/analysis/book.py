@@ -40,6 +40,13 @@ def glue_all(values: dict[str, object], prefix: str = "") -> None:
         glue(prefix + name, value)
 
 
+def quoted_figures(published: pd.DataFrame, quotes: pd.DataFrame, chapter: str) -> dict[str, float]:
+    """The values of the published figures ``chapter`` quotes in its text (the ``quoted_figures`` table), by
+    figure id: what the chapter glues for its prose."""
+    value = published.set_index("figure_id")["value"]
+    return {figure_id: value[figure_id] for figure_id in quotes.loc[quotes["chapter"] == chapter, "figure_id"]}
+
+
 def show_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, caption: str | None = None,
                code: tuple[str, ...] = ()) -> None:
     """Display a table as Markdown, numbers formatted for readers, every cell shown as text.
