@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-COMPARATOR_WORDS = {"=": "", "≈": "about ", ">": "more than ", "<": "less than "}
+from .readable import stated
 
-
-def stated(row: pd.Series) -> str:
-    """A figure as its source states it, e.g. 'about 22 %' or 'more than 60 %'."""
-    value = f"{row['value']:,.10g}"
-    if pd.notna(row.get("value_high")):
-        value += f" to {row['value_high']:,.10g}"
+def stated_row(row: pd.Series) -> str:
+    """A survey figure as its source states it, e.g. 'about 22 %' or 'more than 60 %'."""
     unit = " %" if row["unit"] == "percent" else f" {row['unit']}"
-    return f"{COMPARATOR_WORDS[row['comparator']]}{value}{unit}"
+    high = row.get("value_high")
+    return stated(row["value"], row["comparator"], None if pd.isna(high) else high, unit, words=True)
 
 
 def by_topic(survey: pd.DataFrame, topic: str) -> pd.DataFrame:
@@ -21,7 +18,7 @@ def by_topic(survey: pd.DataFrame, topic: str) -> pd.DataFrame:
     rows = survey[survey["topic"] == topic]
     return pd.DataFrame({
         "what": rows["description"],
-        "figure": rows.apply(stated, axis=1),
+        "figure": rows.apply(stated_row, axis=1),
         "population": rows["population"],
         "denominator": rows["denominator"],
         "source": rows["source"],

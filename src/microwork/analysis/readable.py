@@ -122,3 +122,16 @@ def results_table(values: dict[str, Any], labels: dict[str, str] | None = None,
     width = max((len(shown[n]) for n, v in values.items() if is_number(v)), default=0)
     return columns([[label_for(name, labels), shown[name].rjust(width) if is_number(value) else shown[name]]
                     for name, value in values.items()])
+
+
+# How a source's comparator reads before its figure: as a sign (the reproduction report) or in words (prose, tables).
+COMPARATOR_SIGNS = {"=": "", "≈": "≈ ", ">": "> ", "<": "< "}
+COMPARATOR_WORDS = {"=": "", "≈": "about ", ">": "more than ", "<": "less than "}
+
+
+def stated(value: float, comparator: str = "=", high: float | None = None, unit: str = "", words: bool = False) -> str:
+    """A published figure as its source states it: every digit kept, thousands separated, a range written
+    "low to high", the comparator as a sign ("≈ 500,000") or in words ("about 22 %", "more than 92"), then
+    ``unit`` (e.g. " %")."""
+    figure = f"{value:,.10g}" + (f" to {high:,.10g}" if high is not None and high == high else "")
+    return (COMPARATOR_WORDS if words else COMPARATOR_SIGNS)[comparator] + figure + unit

@@ -16,16 +16,10 @@ import pandas as pd
 from . import checks as ck
 from . import profile, size
 from .data import load_table
+from .readable import stated
 
 REPORT_COLUMNS = ["figure_id", "table", "chapter", "description", "published", "source", "locator", "confidence",
                   "status", "book_value", "tolerance", "parameter", "reason", "inputs", "restates"]
-
-
-def stated(value: float, comparator: str, high: float | None = None) -> str:
-    """A published figure as its source states it."""
-    words = {"=": "", "≈": "≈ ", ">": "> ", "<": "< "}[comparator]
-    text = f"{value:,.10g}" + (f" to {high:,.10g}" if high is not None and high == high else "")
-    return words + text
 
 
 def debate_checks(published: pd.DataFrame) -> list[ck.Check]:
