@@ -35,6 +35,15 @@ EPILOG = """examples:
 BASELINE = Path("tests") / "snapshots" / "reproduction-baseline.json"
 
 
+def verdict(problems: list[str], failure: str, success: str) -> int:
+    """Print ``failure`` and the problems, one per line, on stderr and return 1; or print ``success`` and return 0."""
+    if problems:
+        print(failure + "\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 1
+    print(success)
+    return 0
+
+
 def holding_the_build_lock(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """A command that builds, then writes more into ``_build``: it holds the lock for the whole run."""
     @functools.wraps(command)
@@ -154,11 +163,8 @@ def command_reproduce(args: argparse.Namespace) -> int:
         print(f"No baseline at {BASELINE}: run `microwork reproduce --update-baseline` to create one.")
         return 0
     lost = regressions(report["figures"], json.loads(baseline_path.read_text(encoding="utf-8"))["figures"])
-    if lost:
-        print("Figures that reproduced in the baseline and no longer do:\n  " + "\n  ".join(lost), file=sys.stderr)
-        return 1
-    print(f"Every figure reproduced in the baseline ({BASELINE}) still reproduces.")
-    return 0
+    return verdict(lost, "Figures that reproduced in the baseline and no longer do:",
+                   f"Every figure reproduced in the baseline ({BASELINE}) still reproduces.")
 
 
 @holding_the_build_lock
@@ -171,13 +177,9 @@ def command_snapshots(args: argparse.Namespace) -> int:
     if args.update:
         print(f"{snapshots.update(root)} chart snapshots written to {snapshots.SNAPSHOTS}.")
         return 0
-    problems = snapshots.differences(root)
-    if problems:
-        print("Charts that differ from their snapshots (accept with `microwork snapshots --update`):\n  "
-              + "\n  ".join(problems), file=sys.stderr)
-        return 1
-    print(f"Every chart spec matches its snapshot in {snapshots.SNAPSHOTS} (same data values, same spec).")
-    return 0
+    return verdict(snapshots.differences(root),
+                   "Charts that differ from their snapshots (accept with `microwork snapshots --update`):",
+                   f"Every chart spec matches its snapshot in {snapshots.SNAPSHOTS} (same data values, same spec).")
 
 
 @holding_the_build_lock
