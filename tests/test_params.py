@@ -84,3 +84,35 @@ def test_sensitivity_parameters_read_as_declared():
     seed = next(line for line in lines if line.startswith("seed "))
     assert "20,000" in draws and "100 to 500,000" in draws
     assert " 2019 " in seed, "a seed is not written with a thousands separator"
+
+
+def parameters_notebook(folder, source):
+    """A notebook at ``folder/chapter.ipynb`` whose cell tagged ``parameters`` is ``source``."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})])
+    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    path = folder / "chapter.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_declarations_are_read_by_papermill(tmp_path):
+    path = parameters_notebook(tmp_path, '# a comment\nn: int = 3  # [1, 9] a count\nunit: str = "kg"  # {"kg", "g"} the unit')
+    declared = params.read_parameters(str(path))
+    assert declared["n"] == params.Parameter("n", "int", 3, 1.0, 9.0, None, "a count")
+    assert declared["unit"] == params.Parameter("unit", "str", "kg", None, None, ("kg", "g"), "the unit")
+
+
+@pytest.mark.parametrize("source, message", [
+    ("n = 3  # [1, 9] a count", r"cannot read the parameter line 'n = 3  # \[1, 9\] a count'"),  # no type
+    ("n: int = 3", "cannot read the parameter line 'n: int = 3'"),  # no comment
+    ("n: int = 3  # [1, 9] a count\nprint(n)", r"cannot read the parameter line 'print\(n\)'"),  # papermill joins it to n
+    ('s: str = "a=b"  # text', "cannot read the parameter line"),  # papermill skips a line with two '='
+    ("n: int = three  # [1, 9] a count", "cannot read the parameter line"),  # not a Python literal
+    ("n: complex = 3  # a count", "parameter n has unsupported type complex"),
+    ("n: int = 3  # [1, 9] a\nn: int = 4  # [1, 9] b", "parameter n is declared twice"),
+])
+def test_unreadable_declarations_are_refused(tmp_path, source, message):
+    with pytest.raises(params.ParameterError, match=message):
+        params.read_parameters(str(parameters_notebook(tmp_path, source)))

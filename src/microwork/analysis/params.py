@@ -5,7 +5,9 @@ A chapter's parameters live in its cell tagged ``parameters``, one per line::
     accounts_per_person: float = 1.27  # [1.0, 5.0] average accounts per person
 
 The comment starts with the allowed range ``[low, high]`` (or the allowed values
-``{a, b}``), then a one-line meaning. The notebook is the single source of truth:
+``{a, b}``), then a one-line meaning. Papermill reads each line (``papermill.inspect_notebook``:
+name, type, default and comment); this module reads the range or choices at the start of the
+comment, and refuses any line papermill could not read. The notebook is the single source of truth:
 ``microwork params`` prints it and :func:`check` enforces it, both before a
 kernel starts (CLI) and inside the notebook (plain papermill).
 """
@@ -13,19 +15,19 @@ kernel starts (CLI) and inside the notebook (plain papermill).
 from __future__ import annotations
 
 import ast
-import json
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .notebooks import NotebookError, read_notebook
+import papermill
+
+from .notebooks import NotebookError, read_notebook, source_of
 from .paths import chapters_dir
 from .readable import columns, readable_value
 
 TYPES = {"float": float, "int": int, "str": str, "bool": bool}
-LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)\s*=\s*(?P<default>[^#]+?)\s*#\s*(?P<help>.*)$")
 RANGE = re.compile(r"^\[\s*(?P<low>[^,\]]+)\s*,\s*(?P<high>[^\]]+)\]\s*(?P<rest>.*)$")
 CHOICES = re.compile(r"^\{(?P<values>[^}]*)\}\s*(?P<rest>.*)$")
 
@@ -75,41 +77,68 @@ def parameters_source(path: Path) -> str:
         raise ParameterError(str(error)) from None
     for cell in notebook["cells"]:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = cell["source"]
-            return "".join(source) if isinstance(source, list) else source
+            return source_of(cell)
     raise ParameterError(f"{path}: no cell tagged 'parameters'")
 
 
-def parse_line(line: str, where: str) -> Parameter:
-    """Parse one declaration line of a parameters cell."""
-    match = LINE.match(line.strip())
-    if not match:
-        raise ParameterError(f"{where}: cannot read the parameter line {line!r} "
-                             "(expected 'name: type = default  # [low, high] meaning')")
-    kind = match["type"]
-    if kind not in TYPES:
-        raise ParameterError(f"{where}: parameter {match['name']} has unsupported type {kind}")
-    default = ast.literal_eval(match["default"])
+def unreadable(line: str, where: str) -> ParameterError:
+    """The error for a line of the parameters cell that does not declare a parameter as this book does."""
+    return ParameterError(f"{where}: cannot read the parameter line {line!r} "
+                          "(expected 'name: type = default  # [low, high] meaning')")
+
+
+def declaration_lines(source: str, inferred: dict[str, dict], where: str) -> dict[str, str]:
+    """Each parameter papermill inferred, with the line that declares it; every other code line is an error.
+
+    Papermill skips the lines it cannot read (or joins them to the line before), so each line is
+    matched to a name papermill returned by the text before its first ``:`` or ``=``.
+    """
+    lines: dict[str, str] = {}
+    for line in source.splitlines():
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        name = re.split(r"[:=]", line, maxsplit=1)[0].strip()
+        if name not in inferred:
+            raise unreadable(line, where)
+        if name in lines:
+            raise ParameterError(f"{where}: parameter {name} is declared twice")
+        lines[name] = line
+    return lines
+
+
+def parse_help(help_text: str) -> tuple[float | None, float | None, tuple | None, str]:
+    """Split a parameter's comment into its allowed range or choices and its meaning: (low, high, choices, meaning)."""
     low = high = choices = None
-    help_text = match["help"].strip()
     if found := RANGE.match(help_text):
         low, high = float(found["low"]), float(found["high"])
         help_text = found["rest"]
     elif found := CHOICES.match(help_text):
         choices = tuple(ast.literal_eval(v.strip()) for v in found["values"].split(","))
         help_text = found["rest"]
-    return Parameter(match["name"], kind, default, low, high, choices, help_text.strip())
+    return low, high, choices, help_text.strip()
+
+
+def to_parameter(inferred: dict[str, str], line: str, where: str) -> Parameter:
+    """A :class:`Parameter` from what ``papermill.inspect_notebook`` inferred about one declaration ``line``."""
+    name, kind, help_text = inferred["name"], inferred["inferred_type_name"], inferred["help"].strip()
+    if kind == "None" or not help_text:  # no annotation, or no comment
+        raise unreadable(line, where)
+    if kind not in TYPES:
+        raise ParameterError(f"{where}: parameter {name} has unsupported type {kind}")
+    try:
+        default = ast.literal_eval(inferred["default"])
+    except (ValueError, SyntaxError):
+        raise unreadable(line, where) from None
+    return Parameter(name, kind, default, *parse_help(help_text))
 
 
 def read_parameters(chapter: str) -> dict[str, Parameter]:
-    """The parameters declared in a chapter's notebook, by name."""
+    """The parameters declared in a chapter's notebook, by name, as ``papermill.inspect_notebook`` reads them."""
     path = notebook_path(chapter)
-    declared = {}
-    for line in parameters_source(path).splitlines():
-        if line.strip() and not line.strip().startswith("#"):
-            parameter = parse_line(line, path.name)
-            declared[parameter.name] = parameter
-    return declared
+    source = parameters_source(path)
+    inferred = papermill.inspect_notebook(str(path))
+    lines = declaration_lines(source, inferred, path.name)
+    return {name: to_parameter(inferred[name], line, path.name) for name, line in lines.items()}
 
 
 def convert(parameter: Parameter, value: Any) -> Any:
