@@ -10,7 +10,7 @@ Steps, each printed as it happens:
    data file it read, and cached outputs that still have their recorded hashes
    (see :mod:`microwork.pipeline.cache`); a chapter whose data changed while it ran is executed again;
 3. stage a copy of the book with the executed notebooks, and render it with
-   Jupyter Book with execution switched off (warnings are errors);
+   Jupyter Book with execution switched off by a configuration override (warnings are errors);
 4. point ``_build/html`` at the new site in one atomic rename.
 
 A failure at any step leaves the previous ``_build/html`` as it was, and a failed render leaves no
@@ -31,7 +31,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from .cache import changed_data, code_digest, digest, execution_key, why_not_reusable, write_record
 from ..analysis.data import check_package
@@ -171,17 +170,10 @@ def execute_all(root: Path, workers: int, force: bool) -> tuple[list[str], list[
     return [n.stem for n in jobs], cached
 
 
-def staged_config(root: Path) -> str:
-    """The book's ``_config.yml`` with notebook execution switched off (papermill already ran them)."""
-    config = read_yaml(root / "_config.yml", root)
-    config.setdefault("execute", {})["execute_notebooks"] = "off"
-    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
-
-
 def stage_files(root: Path) -> dict[str, bytes]:
-    """Every file of the staged book (relative path -> content): sources, executed notebooks, their figures."""
+    """Every file of the staged book (relative path -> content): the configuration files as they are (the render
+    switches execution off), sources, executed notebooks, their figures."""
     files: dict[str, bytes] = {name: (root / name).read_bytes() for name in BOOK_FILES}
-    files["_config.yml"] = staged_config(root).encode()
     executed = Layout(root).chapters_cache
     notebooks = set(chapter_notebooks(root))
     for path in sorted((root / "chapters").rglob("*")):
