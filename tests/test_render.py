@@ -10,7 +10,7 @@ from microwork.pipeline.build import BOOK_FILES, stage_files
 
 @pytest.mark.build
 def test_the_staged_configuration_is_the_books(built_book):
-    files = stage_files(built_book, built_book / "_build")
+    files = stage_files(built_book)
     assert {name: files[name] for name in BOOK_FILES} == {name: (built_book / name).read_bytes() for name in BOOK_FILES}
 
 
