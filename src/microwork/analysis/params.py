@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import papermill
-
 from .notebooks import NotebookError, read_notebook, source_of
 from .paths import chapters_dir
 from .readable import columns, readable_value
@@ -134,6 +132,8 @@ def to_parameter(inferred: dict[str, str], line: str, where: str) -> Parameter:
 
 def read_parameters(chapter: str) -> dict[str, Parameter]:
     """The parameters declared in a chapter's notebook, by name, as ``papermill.inspect_notebook`` reads them."""
+    import papermill  # here, not at the top: commands that read no parameters (build, check) start faster
+
     path = notebook_path(chapter)
     source = parameters_source(path)
     inferred = papermill.inspect_notebook(str(path))
