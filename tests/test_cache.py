@@ -125,9 +125,12 @@ def test_a_second_build_waits_for_the_first_and_says_for_whom(book):
 def test_two_builds_at_once_both_succeed(book):
     env = {**os.environ, "MICROWORK_ROOT": str(book)}
     command = [str(Path(sys.executable).parent / "microwork"), "build"]
-    runs = [subprocess.Popen(command + extra, cwd=book, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True) for extra in (["--force"], [])]
-    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    first = subprocess.Popen(command + ["--force"], cwd=book, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    started = first.stdout.readline()  # "checking the data package": the first build holds the lock by now
+    second = subprocess.Popen(command, cwd=book, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    runs = [first, second]
+    outputs = [started + first.communicate(timeout=600)[0], second.communicate(timeout=600)[0]]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert any("waiting: process" in output for output in outputs)
 
