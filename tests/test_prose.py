@@ -19,6 +19,7 @@ ALLOWED = [
     r"\bArticles? \d+(?:\(\d+\))?(?:-\(\d+\))?(?: and \d+)?",  # Article 4, Articles 4 and 5, Article 1(2)-(3)
     r"\b(?:19|20)\d\d\b",                                 # a year
     r"^\s*\d+\.\s",                                       # numbered-list marker
+    r"^#+ Question \d+:",                                # a numbered question's heading (open-questions)
     r"\b[Ss]teps? \d+(?: and \d+)?",                        # a step of a method table, by its number
     r"\b3F\b",                                            # the Danish union's name
     r"\bbac\+2\b",                                        # French diploma level
