@@ -213,3 +213,79 @@ def test_the_check_catches_a_number_written_as_words():
     assert written_numbers("Fifty thousand people.") == ["Fifty thousand people."]
     assert written_numbers("The study gives three estimates; the two are consistent.") == []
     assert written_numbers('Alternatives Économiques wrote "one third".') == []
+
+
+# --- Nothing outside the book ------------------------------------------------------------------------
+# The reader has the book, not the project's working notes on its sources: no text may send them to a file
+# the book does not contain (it once said "dossier open question 4"). Open points link to the appendix
+# "What the sources do not tell us" instead. Checked in the sources and in what the build makes.
+OUTSIDE_FILE = re.compile(r"dossier", re.I)
+
+
+def naming_an_outside_file(texts: dict[str, str]) -> list[str]:
+    """Each place where ``texts`` (name -> text) names the working notes, as ``name: ...context...``."""
+    return [f"{name}: ...{' '.join(text[max(0, m.start() - 50):m.end() + 50].split())}..."
+            for name, text in texts.items() for m in OUTSIDE_FILE.finditer(text)]
+
+
+def notebook_code_and_outputs() -> dict[str, str]:
+    """The code cells of every chapter notebook, with any output text they carry."""
+    texts = {}
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        texts[f"{path.relative_to(ROOT)} (code)"] = json.dumps([[c["source"], c.get("outputs", [])] for c in cells],
+                                                               ensure_ascii=False)
+    return texts
+
+
+def text_files(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` that reads as UTF-8 text (pages, search index, downloads, reports)."""
+    texts = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        try:
+            texts[str(path.relative_to(folder))] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # an image
+    return texts
+
+
+def package_texts() -> dict[str, str]:
+    """The text of the code that makes the book (its messages, table labels and reasons end up in pages)."""
+    package = ROOT / "src" / "microwork"
+    return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8")
+            for p in sorted(package.rglob("*")) if p.is_file() and p.suffix in (".py", ".html", ".js", ".css")}
+
+
+def test_no_source_text_names_the_working_notes():
+    texts = reader_facing_texts() | notebook_code_and_outputs() | package_texts()
+    texts |= {p.name: p.read_text(encoding="utf-8") for p in [ROOT / "tests" / "snapshots" / "reproduction-baseline.json"]}
+    found = naming_an_outside_file(texts)
+    assert not found, "text that names a file the book does not contain (link to chapters/open-questions):\n" + \
+        "\n".join(found)
+
+
+def test_no_built_page_download_or_report_names_the_working_notes(built_book):
+    from microwork.cli import chapter_defaults
+    from microwork.pipeline.layout import Layout
+    from microwork.pipeline.provenance import run_metadata
+
+    site = (built_book / "_build" / "html").resolve()
+    texts = text_files(site)
+    assert "chapters/open-questions.html" in texts and "searchindex.js" in texts
+    # What `microwork reproduce` writes to _build/reproduce/report.json: the build's report and the run.
+    texts["reproduction report"] = Layout(built_book).reproduction_report.read_text(encoding="utf-8")
+    texts["run of the report"] = json.dumps(run_metadata(built_book, chapter_defaults(built_book)), ensure_ascii=False)
+    reproduced = built_book / "_build" / "reproduce" / "report.json"
+    if reproduced.is_file():
+        texts["_build/reproduce/report.json"] = reproduced.read_text(encoding="utf-8")
+    found = naming_an_outside_file(texts)
+    assert not found, "built text that names a file the book does not contain:\n" + "\n".join(found)
+
+
+def test_the_check_finds_the_working_notes_named(tmp_path):
+    (tmp_path / "page.html").write_text("<p>As the Dossier says (open question 4).</p>", encoding="utf-8")
+    (tmp_path / "fine.html").write_text("<p>See the appendix.</p>", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    found = naming_an_outside_file(text_files(tmp_path))
+    assert found == ["page.html: ...<p>As the Dossier says (open question 4).</p>..."]
+    assert naming_an_outside_file({"x.json": '{"description": "see the dossier\'s labels"}'})
