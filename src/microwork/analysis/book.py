@@ -13,6 +13,8 @@ from numbers import Integral, Real
 import pandas as pd
 from IPython.display import Markdown, display
 
+from . import readable
+
 
 def plain(value: object) -> object:
     """Turn numpy/pandas scalars into plain Python numbers so that glued text formats cleanly."""
@@ -48,34 +50,104 @@ def quoted_figures(published: pd.DataFrame, quotes: pd.DataFrame, chapter: str) 
 
 
 def show_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, caption: str | None = None,
-               code: tuple[str, ...] = ()) -> None:
-    """Display a table as Markdown, numbers formatted for readers, every cell shown as text.
+               code: tuple[str, ...] = (), headers: dict[str, str] | None = None, notes: tuple[str, ...] = ()) -> None:
+    """Display a table as Markdown for readers (see :func:`markdown_table`), under an optional bold caption."""
+    display(Markdown((f"**{escape_markdown(caption)}**\n\n" if caption else "")
+                     + markdown_table(frame, code, formats, headers, notes)))
 
-    Columns named in ``code`` are shown as inline code (field names, patterns), still as text.
+
+def package_fields() -> dict[str, dict]:
+    """Every field of the data package by name (the first table that has it wins): its ``title`` is the header
+    a table shows for a column of that name, ``x-bibtex-key`` makes it a column of citations."""
+    from .data import read_descriptor
+
+    fields: dict[str, dict] = {}
+    for resource in read_descriptor()["resources"]:
+        for field in resource["schema"]["fields"]:
+            fields.setdefault(field["name"], field)
+    return fields
+
+
+def sentence_case(text: str) -> str:
+    """Text with its first letter in capitals, the rest as written ("where in the source" -> "Where in the source")."""
+    return text[:1].upper() + text[1:]
+
+
+def column_header(column: str, headers: dict[str, str] | None = None, fields: dict[str, dict] | None = None) -> str:
+    """The header a reader sees for ``column``: the one the chapter or the analysis gives (``headers``), else the
+    ``title`` of the data package's field of that name, else the name with spaces for underscores; capitalised."""
+    title = (headers or {}).get(column) or (fields or {}).get(column, {}).get("title") or column.replace("_", " ")
+    return sentence_case(str(title))
+
+
+def locator_column(source: str) -> str:
+    """The column that says where in a source a figure is printed: ``locator`` for ``source``, ``senate_locator``
+    for ``senate_source`` (the data package's naming rule)."""
+    return source[: -len("source")] + "locator"
+
+
+def citation(key: object, locator: object = None) -> str:
+    """A source cell: the key as a ``{cite:t}`` citation (see :func:`cite`), then the locator as text."""
+    if readable.is_missing(key) or not str(key).strip():
+        return ""
+    where = "" if readable.is_missing(locator) or not str(locator).strip() else ", " + escape_markdown(locator)
+    return cite(str(key).strip()) + where
+
+
+def numbered_notes(texts: list[str]) -> tuple[list[str], list[str]]:
+    """Number the distinct non-empty texts in order of appearance: each row's number ("" for none), and the notes."""
+    order: dict[str, int] = {}
+    numbers = [str(order.setdefault(t, len(order) + 1)) if t else "" for t in texts]
+    return numbers, list(order)
+
+
+def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = (), formats: dict[str, str] | None = None,
+                   headers: dict[str, str] | None = None, notes: tuple[str, ...] = ()) -> str:
+    """A pipe table of ``frame`` for readers (no index), every cell shown as text, never as markup.
+
+    - Headers: see :func:`column_header` (``headers`` for computed columns, else the data package's titles).
+    - Values: by :func:`microwork.analysis.readable.cell`, with the kind or format spec ``formats`` gives a
+      column, else the kind :func:`~microwork.analysis.readable.column_kind` reads from its values
+      (yes/no, thousands separators, four significant digits).
+    - A column of bibliography keys (``x-bibtex-key`` in the data package) is shown as citations, with the
+      column's locator (see :func:`locator_column`) after each, as text; ``code`` columns as inline code.
+    - ``notes`` columns (long text such as a reason) leave the grid: each row gets the number of its note in a
+      column "Note", and the notes follow the table as a numbered list (rows with the same text share a note).
     """
-    shown = frame.copy()
-    for column, fmt in (formats or {}).items():
-        shown[column] = shown[column].map(lambda v, f=fmt: "" if pd.isna(v) else format(v, f))
-    display(Markdown((f"**{escape_markdown(caption)}**\n\n" if caption else "") + markdown_table(shown, code)))
+    fields = package_fields()
+    formats = formats or {}
+    cited = [c for c in frame.columns if fields.get(c, {}).get("x-bibtex-key")]
+    merged = {locator_column(c) for c in cited if locator_column(c) in frame.columns}
+    grid = [c for c in frame.columns if c not in merged and c not in notes]
 
+    def shown(column: str) -> list[str]:
+        values = list(frame[column])
+        if column in cited:
+            where = list(frame[locator_column(column)]) if locator_column(column) in merged else [None] * len(values)
+            return [citation(k, w) for k, w in zip(values, where)]
+        if column in code:
+            return ["" if readable.is_missing(v) else code_span(v).replace("|", "\\|") for v in values]
+        kind = formats.get(column) or readable.column_kind(str(column), values)
+        return [escape_markdown(readable.cell(v, kind)) for v in values]
 
-def is_missing(value: object) -> bool:
-    """True for None and NaN / NA (an empty cell)."""
-    return value is None or (not isinstance(value, (str, bytes)) and bool(pd.isna(value)))
+    cells = {column: shown(column) for column in grid}
+    names = [column_header(c, headers, fields) for c in grid]
+    note_list: list[str] = []
+    if notes:
+        def note(row: dict) -> str:
+            parts = [(column_header(c, headers, fields), readable.cell(row[c], "text")) for c in notes]
+            parts = [(label, text) for label, text in parts if text]
+            return parts[0][1] if len(notes) == 1 and parts else "; ".join(f"{label}: {text}" for label, text in parts)
 
-
-def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = ()) -> str:
-    """A pipe table of ``frame``'s cells as text (no index): headers and cells escaped, ``code`` columns as code."""
-    def cell(value: object, as_code: bool) -> str:
-        if is_missing(value):
-            return ""
-        return code_span(value).replace("|", "\\|") if as_code else escape_markdown(value)
-
-    header = "| " + " | ".join(escape_markdown(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    flags = [c in code for c in frame.columns]
-    rows = ["| " + " | ".join(cell(v, f) for v, f in zip(row, flags)) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *rows])
+        cells["Note"], note_list = numbered_notes([note(row) for row in frame.to_dict("records")])
+        names.append("Note")
+    header = "| " + " | ".join(escape_markdown(n) for n in names) + " |"
+    rule = "|" + "|".join("---" for _ in names) + "|"
+    rows = ["| " + " | ".join(row) + " |" for row in zip(*cells.values())]
+    table = "\n".join([header, rule, *rows])
+    if not note_list:
+        return table
+    return table + "\n\n" + "\n".join(f"{i}. {escape_markdown(text)}" for i, text in enumerate(note_list, 1))
 
 
 def show_provenance(data: pd.DataFrame | list[pd.DataFrame], sources: dict[str, str]) -> None:

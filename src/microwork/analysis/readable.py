@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import re
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,17 @@ SIGNIFICANT_DIGITS = 4
 PREFIXES = {"n": "number of", "p": "parameter"}
 
 
-def readable_number(value: float, significant: int | None = SIGNIFICANT_DIGITS) -> str:
+def readable_number(value: float, significant: int | None = SIGNIFICANT_DIGITS,
+                    separators_from: float = SEPARATORS_FROM) -> str:
     """A number as a person reads it (see the module docstring).
 
     With ``significant=None`` a number that is not whole is shown exactly as given (1.27, 0.15):
-    for values typed by people, such as parameter defaults.
+    for values typed by people, such as parameter defaults. Tables separate thousands from 1,000
+    (``separators_from``), so that a column reads the same from top to bottom.
     """
     if isinstance(value, bool) or not math.isfinite(value):
         return str(value)
-    separator = "," if abs(value) >= SEPARATORS_FROM else ""
+    separator = "," if abs(value) >= separators_from else ""
     if value == int(value):
         return f"{int(value):{separator}d}"
     if significant is None:
@@ -135,3 +138,81 @@ def stated(value: float, comparator: str = "=", high: float | None = None, unit:
     ``unit`` (e.g. " %")."""
     figure = f"{value:,.10g}" + (f" to {high:,.10g}" if high is not None and high == high else "")
     return (COMPARATOR_WORDS if words else COMPARATOR_SIGNS)[comparator] + figure + unit
+
+
+# Table cells. A column's kind says how its values read; :func:`column_kind` guesses it from the values when the
+# chapter does not name it. In tables every number from 1,000 up is separated (a column reads the same from top
+# to bottom), except years.
+TABLE_SEPARATORS_FROM = 1_000
+CELL_KINDS = ("text", "yes/no", "count", "number", "share", "change", "year")
+
+
+def is_missing(value: Any) -> bool:
+    """True for None and for NaN / NA (an empty cell)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return False
+    if str(value) in ("<NA>", "NaT"):
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def is_boolean(value: Any) -> bool:
+    """True for True and False, Python's or numpy's."""
+    return isinstance(value, bool) or type(value).__name__ in ("bool_", "bool")
+
+
+def as_number(value: Any) -> float | None:
+    """The value as a float if it is a number (Python or numpy; not True/False, not text), else None."""
+    if isinstance(value, str) or is_boolean(value) or not isinstance(value, numbers.Real):
+        return None
+    return float(value)
+
+
+def cell(value: Any, kind: str = "number") -> str:
+    """A table cell as a person reads it; ``kind`` is one of :data:`CELL_KINDS` or a format spec (``".3f"``).
+
+    - ``yes/no``: booleans as "yes" and "no";
+    - ``count``: a whole number with thousands separators (14,903);
+    - ``number``: four significant digits, separators from 1,000 (0.1990, 1.199, 266,126);
+    - ``share``: a share as a percentage (0.199 is 19.9%); ``change``: the same with its sign (+12.3%);
+    - ``year``: a whole number without separators (2019); ``text``: the value on one line, as written.
+
+    An empty cell (None, NaN) is empty whatever the kind; a value that is not a number is shown as text.
+    """
+    if is_missing(value):
+        return ""
+    if is_boolean(value):
+        return "yes" if value else "no"
+    number = as_number(value)
+    if number is None or kind == "text" or not math.isfinite(number):
+        return " ".join(str(value).split())
+    if kind == "count":
+        return f"{round(number):,d}"
+    if kind == "year":
+        return f"{round(number):d}"
+    if kind == "share":
+        return f"{number:.1%}"
+    if kind == "change":
+        return f"{number:+.1%}"
+    if kind in ("number", "yes/no"):
+        return readable_number(number, separators_from=TABLE_SEPARATORS_FROM)
+    return format(number, kind)
+
+
+def column_kind(name: str, values: list[Any]) -> str:
+    """The kind of a table column guessed from its name and values (see :func:`cell`): ``yes/no`` for booleans,
+    ``year`` for a column named year, ``count`` for whole numbers, ``number`` for other numbers, else ``text``."""
+    present = [v for v in values if not is_missing(v)]
+    if present and all(is_boolean(v) for v in present):
+        return "yes/no"
+    numbers_ = [as_number(v) for v in present]
+    if not present or None in numbers_:
+        return "text"
+    if name.split("_")[-1] == "year":
+        return "year"
+    return "count" if all(n == int(n) for n in numbers_ if math.isfinite(n)) else "number"
