@@ -58,7 +58,7 @@ def show_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, capti
 
 def package_fields() -> dict[str, dict]:
     """Every field of the data package by name (the first table that has it wins): its ``title`` is the header
-    a table shows for a column of that name, ``x-bibtex-key`` makes it a column of citations."""
+    a table shows for a column of that name (fields of the same name have the same title, a test checks)."""
     from .data import read_descriptor
 
     fields: dict[str, dict] = {}
@@ -78,6 +78,12 @@ def column_header(column: str, headers: dict[str, str] | None = None, fields: di
     ``title`` of the data package's field of that name, else the name with spaces for underscores; capitalised."""
     title = (headers or {}).get(column) or (fields or {}).get(column, {}).get("title") or column.replace("_", " ")
     return sentence_case(str(title))
+
+
+def is_source_column(column: object) -> bool:
+    """True for a column of bibliography keys: ``source`` or a name ending in ``_source`` (the data package's naming
+    rule for its ``x-bibtex-key`` fields, which a test checks; computed tables follow it too)."""
+    return str(column) == "source" or str(column).endswith("_source")
 
 
 def locator_column(source: str) -> str:
@@ -109,14 +115,14 @@ def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = (), formats: dic
     - Values: by :func:`microwork.analysis.readable.cell`, with the kind or format spec ``formats`` gives a
       column, else the kind :func:`~microwork.analysis.readable.column_kind` reads from its values
       (yes/no, thousands separators, four significant digits).
-    - A column of bibliography keys (``x-bibtex-key`` in the data package) is shown as citations, with the
+    - A column of bibliography keys (see :func:`is_source_column`) is shown as citations, with the
       column's locator (see :func:`locator_column`) after each, as text; ``code`` columns as inline code.
     - ``notes`` columns (long text such as a reason) leave the grid: each row gets the number of its note in a
       column "Note", and the notes follow the table as a numbered list (rows with the same text share a note).
     """
     fields = package_fields()
     formats = formats or {}
-    cited = [c for c in frame.columns if fields.get(c, {}).get("x-bibtex-key")]
+    cited = [c for c in frame.columns if is_source_column(c)]
     merged = {locator_column(c) for c in cited if locator_column(c) in frame.columns}
     grid = [c for c in frame.columns if c not in merged and c not in notes]
 

@@ -31,13 +31,16 @@ def constraints_text(field: dict) -> str:
 
 
 def fields_table(resource: dict) -> pd.DataFrame:
-    """One row per field of a table: name, type, unit, constraints, description."""
+    """One row per field of a table, in three columns that fit a phone: the field, its type (with its unit),
+    and its description followed by its constraints in words."""
+    def about(field: dict) -> str:
+        rules = constraints_text(field)
+        return field.get("description", "") + (f" ({rules})" if rules else "")
+
     return pd.DataFrame([{
         "field": f["name"],
-        "type": f.get("type", "string"),
-        "unit": f.get("unit", ""),
-        "constraints": constraints_text(f),
-        "description": f.get("description", ""),
+        "type": f.get("type", "string") + (f", {f['unit']}" if f.get("unit") else ""),
+        "description": about(f),
     } for f in resource["schema"]["fields"]])
 
 

@@ -26,6 +26,9 @@ import pandas as pd
 
 from .estimate import describe_rounding
 
+# The headers readers see for the columns of a table of checks (see book.markdown_table).
+HEADERS = {"published": "Published", "status": "Status", "book_value": "This book's value", "tolerance": "Tolerance",
+           "parameter": "Parameter", "inputs": "Inputs", "reason": "Why this status"}
 STATUSES = ("reproduced", "consistent", "calibrated", "reported", "contradicted")
 EXACT = 0.0005      # relative tolerance for recomputed figures printed to the unit
 ROUNDED = 0.05      # relative tolerance for recomputed figures printed as round numbers

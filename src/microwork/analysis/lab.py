@@ -64,6 +64,11 @@ def survey_wave(people: pd.DataFrame, size: int, weights: np.ndarray, rng: np.ra
     return rng.choice(people["person"].to_numpy(), size=min(size, len(people)), replace=False, p=weights / weights.sum())
 
 
+# The headers readers see for the columns this module computes (see book.markdown_table).
+HEADERS = {"estimator": "Estimator", "estimate": "Estimate", "truth": "True value", "target": "Who it aims at",
+           "bias": "Bias"}
+
+
 def estimators(accounts: pd.DataFrame, sample_1: int, sample_2: int, catchability_ratio: float, seed: int) -> pd.DataFrame:
     """Each estimator's estimate, the true value of what it aims at, and its bias."""
     rng = np.random.default_rng(seed + 1)

@@ -37,6 +37,10 @@ def closest_reading(figure: float, candidates: dict[str, float], tolerance: floa
     return name if relative_gap(figure, target) <= tolerance else "none of the study's counts"
 
 
+# The headers readers see for the columns this module computes (see book.markdown_table).
+HEADERS = {"figure": "Figure", "reading": "Study count it matches"}
+
+
 def figures_in_press(press: pd.DataFrame, candidates: dict[str, float], tolerance: float = 0.10) -> pd.DataFrame:
     """One row per article that states a figure, with the study count it corresponds to (within ``tolerance``)."""
     frame = press.assign(figure=press.apply(figure_of, axis=1)).dropna(subset=["figure"])

@@ -52,6 +52,12 @@ def is_rounding(precise: pd.Series, other: pd.Series) -> bool:
     return round(precise["value"]) == round(other["value"]) and precise["denominator"] == other["denominator"]
 
 
+# The headers readers see for the columns this module computes (see book.markdown_table).
+HEADERS = {"statistic": "Statistic", "precise": "Precise figure", "precise_source": "Printed by",
+           "rounded": "Rounded figure", "rounded_source": "Rounded by", "same_denominator": "Same denominator",
+           "verdict": "Verdict", "what": "What is measured", "figure": "Figure"}
+
+
 def same_figure_twice(survey: pd.DataFrame) -> pd.DataFrame:
     """Pairs of rows that print the same statistic in two sources: is one a rounding of the other?"""
     indexed = survey.set_index("indicator")
@@ -60,9 +66,11 @@ def same_figure_twice(survey: pd.DataFrame) -> pd.DataFrame:
         a, b = indexed.loc[precise], indexed.loc[rounded]
         rows.append({
             "statistic": a["description"],
-            "precise": f"{a['value']:g} ({a['source']})",
-            "rounded": f"{b['value']:g} ({b['source']})",
-            "same denominator": a["denominator"] == b["denominator"],
+            "precise": f"{a['value']:g}",
+            "precise_source": a["source"],
+            "rounded": f"{b['value']:g}",
+            "rounded_source": b["source"],
+            "same_denominator": a["denominator"] == b["denominator"],
             "verdict": "a rounding of the same figure" if is_rounding(a, b) else "not shown to be the same statistic: "
             + ("denominators differ or are not stated" if a["denominator"] != b["denominator"] else "values differ"),
         })

@@ -18,6 +18,7 @@ from . import profile, size
 from .data import load_table
 from .readable import stated
 
+HEADERS = ck.HEADERS  # the headers of the report's columns in the book's tables
 REPORT_COLUMNS = ["figure_id", "table", "chapter", "description", "published", "source", "locator", "confidence",
                   "status", "book_value", "tolerance", "parameter", "reason", "inputs", "restates"]
 

@@ -68,6 +68,12 @@ def simulate(registrations: np.ndarray, ranges: Ranges, draws: int, seed: int) -
     return pd.DataFrame({**uniform, "french_share": french.mean(axis=1), **tiers})
 
 
+# The headers readers see for the columns this module computes (see book.markdown_table).
+HEADERS = {"tier": "Tier", "q05": "5th percentile", "q50": "Median", "q95": "95th percentile",
+           "published": "Published", "published_inside_90": "Published inside the 90% interval",
+           "input": "Input", "at_low": "Input at its low end", "at_high": "Input at its high end", "swing": "Swing"}
+
+
 def intervals(draws: pd.DataFrame, levels: tuple[float, ...] = LEVELS) -> pd.DataFrame:
     """Quantiles of each tier over the draws (one row per tier)."""
     table = draws[TIERS].quantile(list(levels)).T

@@ -69,6 +69,13 @@ def estimate_size(
     )
 
 
+# The headers readers see for the columns this module computes (see book.markdown_table).
+HEADERS = {**ck.HEADERS, "scenario": "Scenario", "accounts_per_person": "Accounts per person", "people": "People",
+           "kind": "What the coefficient is", "gap_to_published": "Gap to the published tier",
+           "published": "Published tier", "times_coefficient": "Times the coefficient",
+           "distance_to_whole": "Distance to a whole number", "near_whole": "Near a whole number"}
+
+
 def scenarios(result: SizeEstimate, registrations: pd.DataFrame) -> pd.DataFrame:
     """Ways of turning the raw total into a count of people, side by side with the published tier.
 
