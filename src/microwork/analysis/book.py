@@ -107,6 +107,12 @@ def numbered_notes(texts: list[str]) -> tuple[list[str], list[str]]:
     return numbers, list(order)
 
 
+def labelled(header: str, text: str) -> str:
+    """A cell's Markdown with its column's header in front, as emphasis: the stylesheet hides it where the table is
+    a grid and shows it where a narrow screen stacks each row as a card (data never makes emphasis: it is escaped)."""
+    return f"*{escape_markdown(header)}:* {text}" if text else ""
+
+
 def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = (), formats: dict[str, str] | None = None,
                    headers: dict[str, str] | None = None, notes: tuple[str, ...] = ()) -> str:
     """A pipe table of ``frame`` for readers (no index), every cell shown as text, never as markup.
@@ -119,6 +125,7 @@ def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = (), formats: dic
       column's locator (see :func:`locator_column`) after each, as text; ``code`` columns as inline code.
     - ``notes`` columns (long text such as a reason) leave the grid: each row gets the number of its note in a
       column "Note", and the notes follow the table as a numbered list (rows with the same text share a note).
+    - Each cell starts with its header (see :func:`labelled`), for narrow screens.
     """
     fields = package_fields()
     formats = formats or {}
@@ -149,7 +156,7 @@ def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = (), formats: dic
         names.append("Note")
     header = "| " + " | ".join(escape_markdown(n) for n in names) + " |"
     rule = "|" + "|".join("---" for _ in names) + "|"
-    rows = ["| " + " | ".join(row) + " |" for row in zip(*cells.values())]
+    rows = ["| " + " | ".join(labelled(n, text) for n, text in zip(names, row)) + " |" for row in zip(*cells.values())]
     table = "\n".join([header, rule, *rows])
     if not note_list:
         return table
