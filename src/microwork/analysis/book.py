@@ -51,9 +51,13 @@ def quoted_figures(published: pd.DataFrame, quotes: pd.DataFrame, chapter: str) 
 
 def show_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, caption: str | None = None,
                code: tuple[str, ...] = (), headers: dict[str, str] | None = None, notes: tuple[str, ...] = ()) -> None:
-    """Display a table as Markdown for readers (see :func:`markdown_table`), under an optional bold caption."""
+    """Display a table as Markdown for readers (see :func:`markdown_table`), under an optional bold caption, in a
+    container of class ``mw-table`` (the stylesheet's rules for these tables: the cells' labels, narrow screens)."""
     display(Markdown((f"**{escape_markdown(caption)}**\n\n" if caption else "")
-                     + markdown_table(frame, code, formats, headers, notes)))
+                     + f"````{{container}} {TABLE_CLASS}\n{markdown_table(frame, code, formats, headers, notes)}\n````"))
+
+
+TABLE_CLASS = "mw-table"
 
 
 def package_fields() -> dict[str, dict]:
@@ -108,8 +112,9 @@ def numbered_notes(texts: list[str]) -> tuple[list[str], list[str]]:
 
 
 def labelled(header: str, text: str) -> str:
-    """A cell's Markdown with its column's header in front, as emphasis: the stylesheet hides it where the table is
-    a grid and shows it where a narrow screen stacks each row as a card (data never makes emphasis: it is escaped)."""
+    """A cell's Markdown with its column's header in front, as emphasis: in the container :func:`show_table` puts
+    around the table, the stylesheet hides it where the table is a grid and shows it where a narrow screen stacks
+    each row as a card (data never makes emphasis: it is escaped)."""
     return f"*{escape_markdown(header)}:* {text}" if text else ""
 
 
