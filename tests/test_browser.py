@@ -109,3 +109,31 @@ def test_size_page_shows_the_headline_numbers(browser, site_url):
     for number in ("14,903", "52,337", "266,126", "319,096", "1.199"):
         assert number in text
     assert re.search(r"Fig\. 2\.1", text), "figures are numbered"
+
+
+# The chapters' tables at a phone's width. Every cell of every table shows all its text; a table made by
+# book.show_table (in a .mw-table container) fits the column of text, or scrolls in a box shorter than the screen.
+# The charts' folded data tables (.mw-data-table) are checked with the charts.
+TABLES_ON_A_PHONE = """() => [...document.querySelectorAll('article table:not(.mw-data-table)')].map(t => {
+  const box = t.closest('.pst-scrollable-table-container') || t.parentElement;
+  return {
+    headers: [...t.querySelectorAll('thead th')].map(h => h.textContent.trim()),
+    clipped: [...t.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1)
+                                              .map(c => c.textContent.trim().slice(0, 40)),
+    fits: box.scrollWidth <= box.clientWidth + 1 || box.getBoundingClientRect().height < 900,
+    madeByTheBook: !!t.closest('.mw-table'),
+  };
+})"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_tables_fit_a_phone_and_have_human_headers(browser, site_url, path):
+    page, _ = open_page(browser, f"{site_url}/{path}")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.wait_for_timeout(200)
+    tables = page.evaluate(TABLES_ON_A_PHONE)
+    page.close()
+    assert [t["clipped"] for t in tables if t["clipped"]] == []
+    assert [t["headers"] for t in tables if t["madeByTheBook"] and not t["fits"]] == []
+    raw = [h for t in tables for h in t["headers"] if "_" in h or h[:1].islower()]
+    assert raw == [], f"headers that are not for people: {raw}"
