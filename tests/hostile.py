@@ -92,6 +92,7 @@ def make_hostile(root: Path) -> list[str]:
         resource["description"] += " " + PAYLOADS[2]
         for field in resource["schema"]["fields"]:
             field["description"] = field.get("description", "") + " " + PAYLOADS[3]
+            field["title"] = field.get("title", field["name"]) + " " + PAYLOADS[12]  # a table's header
     package["changelog"][0]["changes"].append("A hostile change: " + PAYLOADS[1] + " " + PAYLOADS[6])
     package_path.write_text(json.dumps(package, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return PAYLOADS
