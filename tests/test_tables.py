@@ -144,3 +144,9 @@ def table_problems(html_dir: Path) -> list[str]:
 
 def test_the_chapters_tables_are_for_people(built_book):
     assert table_problems(built_book / "_build" / "html") == []
+
+
+def test_a_note_of_several_columns_names_them_only_when_a_row_has_several():
+    frame = pd.DataFrame({"figure": ["a", "b"], "parameter": ["k = 1.2", None], "reason": ["chosen", "printed"]})
+    html = render(book.markdown_table(frame, headers={"reason": "why"}, notes=("parameter", "reason")))
+    assert "<li>Parameter: k = 1.2; Why: chosen</li>" in html and "<li>printed</li>" in html

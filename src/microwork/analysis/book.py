@@ -129,7 +129,8 @@ def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = (), formats: dic
     - A column of bibliography keys (see :func:`is_source_column`) is shown as citations, with the
       column's locator (see :func:`locator_column`) after each, as text; ``code`` columns as inline code.
     - ``notes`` columns (long text such as a reason) leave the grid: each row gets the number of its note in a
-      column "Note", and the notes follow the table as a numbered list (rows with the same text share a note).
+      column "Note", and the notes follow the table as a numbered list (rows with the same text share a note; a
+      note of several columns names each, "Parameter: ...; Why this status: ...").
     - Each cell starts with its header (see :func:`labelled`), for narrow screens.
     """
     fields = package_fields()
@@ -155,7 +156,7 @@ def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = (), formats: dic
         def note(row: dict) -> str:
             parts = [(column_header(c, headers, fields), readable.cell(row[c], "text")) for c in notes]
             parts = [(label, text) for label, text in parts if text]
-            return parts[0][1] if len(notes) == 1 and parts else "; ".join(f"{label}: {text}" for label, text in parts)
+            return parts[0][1] if len(parts) == 1 else "; ".join(f"{label}: {text}" for label, text in parts)
 
         cells["Note"], note_list = numbered_notes([note(row) for row in frame.to_dict("records")])
         names.append("Note")
