@@ -1,7 +1,9 @@
-"""The accessibility fixes of the Sphinx extension: applied to a small book, and loud when one stops matching."""
+"""The Sphinx extension on a small book: the accessibility and speed fixes (applied, and loud when one stops
+matching), the scripts of <head>, the meta description, and OpenGraph tags and sitemap only with a base URL."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,22 +17,28 @@ from microwork.pipeline import sphinxext
 PAGE = """Page
 ====
 
-A claim [Source2019]_.
+.. note:: A note is not what describes the page.
+
+A claim about micro-work in France, made by a source that this small page cites [Source2019]_.
 
 .. [Source2019] A source.
 """
 
 
-def build(source: Path) -> str:
+def build(source: Path, page: str = PAGE, **config) -> str:
     """Build a one-page book with the book's theme and the extension (warnings are errors); return its HTML."""
     source.mkdir(exist_ok=True)
-    (source / "index.rst").write_text(PAGE, encoding="utf-8")
+    (source / "index.rst").write_text(page, encoding="utf-8")
+    overrides = {"extensions": ["microwork.pipeline.sphinxext"], "html_theme": "sphinx_book_theme", **config}
     with patch_docutils(source), docutils_namespace():
         app = Sphinx(source, None, source / "_build" / "html", source / "_build" / ".doctrees", "html",
-                     confoverrides={"extensions": ["microwork.pipeline.sphinxext"], "html_theme": "sphinx_book_theme"},
-                     status=None, warning=None, freshenv=True, warningiserror=True)
+                     confoverrides=overrides, status=None, warning=None, freshenv=True, warningiserror=True)
         app.build()
     return (source / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def head(html: str) -> str:
+    return html.split("</head>")[0]
 
 
 def test_fixes_are_applied(tmp_path):
@@ -57,7 +65,62 @@ def test_a_stale_override_fails_the_build(tmp_path, monkeypatch):
     templates = tmp_path / "templates"
     templates.mkdir()
     for name in sphinxext.TEMPLATE_FIXES:
+        (templates / name).parent.mkdir(parents=True, exist_ok=True)
         (templates / name).write_text((sphinxext.TEMPLATES / name).read_text(encoding="utf-8") + "\n<!-- older -->")
     monkeypatch.setattr(sphinxext, "TEMPLATES", templates)
     with pytest.raises(SphinxWarning, match="is not the theme's .* with its fixes"):
         build(tmp_path / "book")
+
+
+def test_speed_fixes_are_applied(tmp_path):
+    html = build(tmp_path / "book")
+    assert "fontawesome.js" not in html
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", head(html), flags=re.S)
+    external = [attributes for attributes, _ in scripts if "src=" in attributes]
+    assert any("searchindex.js" in a for a in external) and any("doctools.js" in a for a in external)
+    assert all(re.search(r"\b(defer|async)\b", a) for a in external), external
+    assert "documentation_options.js" not in html and "const DOCUMENTATION_OPTIONS = {" in html
+
+
+def test_a_speed_fix_that_matches_nothing_fails_the_build(tmp_path, monkeypatch):
+    fixes = {**sphinxext.TEMPLATE_FIXES, "static/webpack-macros.html": [sphinxext.Fix("fontawesome-gone.js", "", "a test", "speed")]}
+    monkeypatch.setattr(sphinxext, "TEMPLATE_FIXES", fixes)
+    with pytest.raises(SphinxWarning, match="speed fix matches nothing in .*webpack-macros.html: 'fontawesome-gone.js'"):
+        build(tmp_path / "book")
+
+
+def test_the_description_is_the_first_paragraph_of_running_text(tmp_path):
+    html = build(tmp_path / "book")
+    assert '<meta name="description" content="A claim about micro-work in France, made by a source that this small page cites [Source2019]." />' in html
+
+
+def test_a_written_description_wins_and_a_long_one_is_cut(tmp_path):
+    long = "A description written for this page, " * 8
+    html = build(tmp_path / "book", PAGE.replace("Page\n====", f":description: {long}\n\nPage\n===="))
+    description = re.search(r'<meta name="description" content="([^"]*)"', html).group(1)
+    assert description.startswith("A description written for this page") and description.endswith("\N{HORIZONTAL ELLIPSIS}")
+    assert len(description) <= sphinxext.DESCRIPTION_RANGE[1]
+
+
+def test_a_page_too_short_to_describe_fails_the_build(tmp_path):
+    with pytest.raises(SphinxWarning, match="the page's description has 6 characters"):
+        build(tmp_path / "book", "Page\n====\n\nShort.\n")
+
+
+LINKS = ["microwork.pipeline.sphinxext", "sphinxext.opengraph", "sphinx_sitemap"]
+
+
+def test_no_base_url_no_cards_and_no_sitemap(tmp_path):
+    html = build(tmp_path / "book", extensions=LINKS, html_baseurl="")
+    assert 'property="og:' not in html and html.count('name="description"') == 1
+    assert not (tmp_path / "book" / "_build" / "html" / "sitemap.xml").exists()
+
+
+def test_with_a_base_url_cards_and_sitemap_have_absolute_addresses(tmp_path):
+    html = build(tmp_path / "book", extensions=LINKS, html_baseurl="https://example.org/book",
+                 sitemap_url_scheme="{link}", ogp_social_cards={"enable": False})
+    assert '<meta property="og:url" content="https://example.org/book/index.html" />' in html
+    assert '<meta property="og:description" content="A claim about micro-work in France' in html
+    assert html.count('name="description"') == 1
+    sitemap = (tmp_path / "book" / "_build" / "html" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/book/index.html</loc>" in sitemap

@@ -1,19 +1,26 @@
-"""Sphinx extension: serve Vega from the site itself, draw the book's charts offline, fix the theme's accessibility.
+"""Sphinx extension: serve Vega from the site itself, draw the book's charts offline, fix the theme's accessibility,
+make the pages light and quick to show, and describe them for search engines and link previews.
 
 Added to the book by ``_config.yml`` (``sphinx.extra_extensions``), so that both
 ``make book`` and a plain ``jupyter-book build .`` get it. The Vega, Vega-Lite and
 vega-embed code is the bundle shipped in the ``vl-convert-python`` wheel; it is
-written into the site's ``_static`` folder and loaded only by pages with a chart.
+written into the site's ``_static`` folder and loaded only by pages with a chart, and only when
+a chart comes near the screen (``microwork-charts.js``).
 
-The accessibility fixes (found by the axe-core browser test) override the theme's templates
-(:data:`TEMPLATE_FIXES`) and fix the body of the pages that have the node concerned
-(:data:`BODY_FIXES`); a fix that no longer matches is a Sphinx warning, so the build fails.
+The accessibility and speed fixes override the theme's templates (:data:`TEMPLATE_FIXES`) and fix
+the body of the pages that have the node concerned (:data:`BODY_FIXES`); a fix that no longer
+matches is a Sphinx warning, so the build fails. No script in a page's ``<head>`` holds up its
+text (:func:`defer_head_scripts`); Font Awesome's script is not loaded (``microwork.css`` draws
+the few icons the pages use). Every page gets a meta description (:func:`add_description`), and
+OpenGraph tags and a sitemap when ``html.baseurl`` is set in ``_config.yml`` (:func:`check_base_url`).
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,24 +92,26 @@ def is_thebe(asset: Any) -> bool:
 
 
 def add_chart_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Load the Vega bundle and the chart script only on pages that have a chart; drop thebe."""
+    """Load the chart script only on pages that have a chart (it loads the Vega bundle when a chart comes near
+    the screen); drop thebe."""
     if not context.get("default_mode"):  # the theme's colour mode; empty makes it log a console error
         context["default_mode"] = "auto"
     for key in ("script_files", "css_files"):
         if key in context:
             context[key][:] = [asset for asset in context[key] if not is_thebe(asset)]
     if doctree is not None and "mw-vega" in context.get("body", ""):
-        app.add_js_file(BUNDLE, loading_method="defer")
         app.add_js_file("microwork-charts.js", loading_method="defer")
 
 
 @dataclass(frozen=True)
 class Fix:
-    """One accessibility fix (found by the axe-core browser test): the markup ``old`` becomes ``new``."""
+    """One fix to the theme's or an extension's markup: ``old`` becomes ``new``. Most are accessibility fixes
+    (found by the axe-core browser test); ``kind`` says which."""
 
     old: str
     new: str
     why: str
+    kind: str = "accessibility"
 
 
 # Fixes to the theme's templates. Each is applied by an override in TEMPLATES: the theme's own template (as the
@@ -125,7 +134,26 @@ TEMPLATE_FIXES: dict[str, list[Fix]] = {
             DECORATIVE_ICONS),
     ],
 }
-OVERRIDE_HEADER = "{{#- The theme's {name}, with the accessibility fixes of microwork.pipeline.sphinxext.TEMPLATE_FIXES -#}}\n"
+SEARCH_SCRIPTS = ("pydata-sphinx-theme loads Sphinx's search code and index in <head> without defer: every page waits "
+                  "for them (the index alone is 66 KB) before it shows its text")
+SEARCH_PATHS = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
+TEMPLATE_FIXES.update({
+    "static/webpack-macros.html": [
+        Fix("  <!-- So that users can add custom icons -->\n"
+            "  <script defer src=\"{{ pathto('_static/scripts/fontawesome.js', 1) }}?digest=55c26ed414f5f8a31ebb\"></script>\n",
+            "", "Font Awesome's script (1.5 MB, 530 KB gzipped) only draws a dozen icons: microwork.css draws them "
+            "(its /* Icons */ block)", "speed"),
+    ],
+    "pydata_sphinx_theme/layout.html": [
+        Fix(f"<script src=\"{{{{ pathto('{path}', 1) | e }}}}\"></script>",
+            f"<script defer src=\"{{{{ pathto('{path}', 1) | e }}}}\"></script>", SEARCH_SCRIPTS, "speed")
+        for path in SEARCH_PATHS],
+    "search.html": [
+        Fix(f"<script src=\"{{{{ pathto('{path}', 1) }}}}\"></script>",
+            f"<script defer src=\"{{{{ pathto('{path}', 1) }}}}\"></script>", SEARCH_SCRIPTS, "speed")
+        for path in SEARCH_PATHS],
+})
+OVERRIDE_HEADER = "{{#- The theme's {name}, with the fixes of microwork.pipeline.sphinxext.TEMPLATE_FIXES -#}}\n"
 
 # Fixes to the body of the pages that have the node whose HTML they fix.
 BODY_FIXES: list[tuple[type[nodes.Node], Fix]] = [
@@ -142,9 +170,9 @@ def fixed(text: str, fix: Fix, docname: str | None = None, template: Path | None
     nothing, ``None`` and a Sphinx warning (an error in the book's builds)."""
     if fix.old not in text:
         where = f" in {template}" if template else ""
-        LOGGER.warning(f"accessibility fix matches nothing{where}: {fix.old!r} is not there any more ({fix.why}); "
+        LOGGER.warning(f"{fix.kind} fix matches nothing{where}: {fix.old!r} is not there any more ({fix.why}); "
                        "the theme or an extension changed: update microwork.pipeline.sphinxext",
-                       location=docname, type="microwork", subtype="accessibility")
+                       location=docname, type="microwork", subtype=fix.kind)
         return None
     return text.replace(fix.old, fix.new)
 
@@ -157,9 +185,13 @@ def add_templates_path(app: Any, config: Any) -> None:
 
 
 def theme_template(app: Any, name: str) -> Path | None:
-    """The template ``name`` that Sphinx would use without :data:`TEMPLATES` (the themes' own), if any."""
+    """The template ``name`` that Sphinx would use without :data:`TEMPLATES` (the themes' own), if any.
+
+    As Sphinx's template loader does, a name such as ``pydata_sphinx_theme/layout.html`` is also looked for in the
+    folders that hold the themes."""
     folders = [Path(app.confdir, folder) for folder in app.config.templates_path]
-    folders = [folder for folder in folders if folder != TEMPLATES] + [Path(d) for d in app.builder.theme.get_theme_dirs()]
+    themes = [Path(d) for d in app.builder.theme.get_theme_dirs()]
+    folders = [folder for folder in folders if folder != TEMPLATES] + themes + [theme.parent for theme in themes]
     return next((folder / name for folder in folders if (folder / name).is_file()), None)
 
 
@@ -189,7 +221,7 @@ def check_template_overrides(app: Any) -> None:
             LOGGER.warning(f"accessibility fix: {override} is not the theme's {name} with its fixes (the theme "
                            f"changed?): write it again from {theme_template(app, name)}", type="microwork",
                            subtype="accessibility")
-    for extra in set(p.name for p in TEMPLATES.glob("*.html")) - set(TEMPLATE_FIXES):
+    for extra in set(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html")) - set(TEMPLATE_FIXES):
         LOGGER.warning(f"accessibility fix: {TEMPLATES / extra} overrides a template with no fix in "
                        "TEMPLATE_FIXES", type="microwork", subtype="accessibility")
 
@@ -203,12 +235,148 @@ def fix_body(app: Any, pagename: str, templatename: str, context: dict, doctree:
             context["body"] = body
 
 
+# A script in <head> that is not deferred holds up the page's text until it is downloaded and run. The book's rule
+# (checked on the built site by tests/test_speed.py): every <script> in <head> has ``defer`` or ``async``, or is a
+# module or JSON data, or is inline and at most INLINE_SCRIPT_LIMIT bytes (it runs at once, with nothing to fetch).
+INLINE_SCRIPT_LIMIT = 1024
+# Sphinx's documentation_options.js defines DOCUMENTATION_OPTIONS, which small inline scripts of every page change
+# as soon as they run: it cannot be deferred, so its (tiny) text is put inline instead.
+OPTIONS_SCRIPT = "documentation_options.js"
+
+
+def waits_for_the_page(script: Any) -> bool:
+    """True if ``script`` (a Sphinx script asset) does not hold up the page: inline, deferred, async, a module or JSON."""
+    attributes = getattr(script, "attributes", {})
+    return (not getattr(script, "filename", None) or "defer" in attributes or "async" in attributes
+            or attributes.get("type") in ("module", "application/json"))
+
+
+def options_script_text(builder: Any) -> str:
+    """The text of this build's ``documentation_options.js`` (rendered from Sphinx's template, as Sphinx does)."""
+    if not hasattr(builder, "_microwork_options_script"):
+        builder._microwork_options_script = builder.templates.render(
+            "static/documentation_options.js.jinja", builder.globalcontext).strip()
+    return builder._microwork_options_script
+
+
+def defer_head_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Make every script the page lists in ``<head>`` wait for the page: deferred, in their order, except
+    ``documentation_options.js``, put inline (see :data:`OPTIONS_SCRIPT`). Runs after the other extensions."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    changed = []
+    for script in scripts:
+        if str(getattr(script, "filename", "") or "").endswith(OPTIONS_SCRIPT):
+            changed.append(_JavaScript("", priority=script.priority, body=options_script_text(app.builder)))
+        elif waits_for_the_page(script):
+            changed.append(script)
+        else:
+            changed.append(_JavaScript(script.filename, priority=script.priority, **script.attributes, defer="defer"))
+    scripts[:] = changed
+
+
+# The meta description: what a search engine shows under the page's title.
+DESCRIPTION_RANGE = (50, 160)
+NOT_RUNNING_TEXT = (nodes.Admonition, nodes.footnote, nodes.citation, nodes.table, nodes.raw, nodes.literal_block,
+                    nodes.topic, nodes.sidebar, nodes.field_list, nodes.caption, nodes.figure)
+
+
+CITATION = re.compile(r"\s*\[[^\[\]]*\b\d{4}[a-z]?\]")  # "[Le Ludec et al., 2019]": left out of a description
+
+
+def shortened(text: str, limit: int = DESCRIPTION_RANGE[1]) -> str:
+    """``text`` on one line, cut at a word boundary (with an ellipsis) so that it is at most ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.(") + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def is_running_text(paragraph: Any) -> bool:
+    """True for a paragraph of the page's running text: not in a box, note, table, figure, code or cell output."""
+    parent = paragraph.parent
+    while parent is not None:
+        if isinstance(parent, NOT_RUNNING_TEXT) or "cell_output" in parent.get("classes", []):
+            return False
+        parent = parent.parent
+    return True
+
+
+def first_paragraphs(doctree: Any, enough: int = DESCRIPTION_RANGE[0]) -> str:
+    """The page's first paragraphs of running text, as many as make ``enough`` characters (if the page has them)."""
+    text = ""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if is_running_text(paragraph) and paragraph.astext().strip():
+            text = " ".join(f"{text} {CITATION.sub('', paragraph.astext())}".split())
+            if len(text) >= enough:
+                break
+    return text
+
+
+GENERATED_PAGES = {"search": "Search the pages of the book {book}", "genindex": "Index of the terms of the book {book}"}
+
+
+def page_description(pagename: str, context: dict, doctree: Any) -> str:
+    """The page's description: ``description`` in its front matter if it has one, else its first paragraphs
+    (the search and index pages, which have no text of their own, are described by :data:`GENERATED_PAGES`)."""
+    if doctree is None:
+        book = context.get("docstitle") or ""
+        return shortened(GENERATED_PAGES.get(pagename, "{page}, a page of the book {book}").format(
+            book=book, page=context.get("title") or pagename))
+    written = (context.get("meta") or {}).get("description")
+    return shortened(written if written else first_paragraphs(doctree))
+
+
+def add_description(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Put the page's meta description in its head (and, with a base URL, use it as its OpenGraph description).
+
+    A description outside :data:`DESCRIPTION_RANGE` is a Sphinx warning. Runs before sphinxext-opengraph, which
+    then adds no description of its own; without a base URL sphinxext-opengraph is told to add nothing."""
+    description = page_description(pagename, context, doctree)
+    low, high = DESCRIPTION_RANGE
+    if not low <= len(description) <= high:
+        LOGGER.warning(f"the page's description has {len(description)} characters ({description!r}): give the page "
+                       f"a `description` of {low} to {high} characters in its front matter", location=pagename,
+                       type="microwork", subtype="description")
+    context["metatags"] = (context.get("metatags") or "") + f'<meta name="description" content="{html.escape(description)}" />\n'
+    meta = dict(context.get("meta") or {})  # a copy: the environment keeps the metadata as it was read
+    if app.config.html_baseurl:
+        meta.setdefault("og:description", description)
+    else:
+        meta["ogp_disable"] = True
+    context["meta"] = meta
+
+
+def check_base_url(app: Any, config: Any) -> None:
+    """OpenGraph cards and the sitemap need the site's address (``html.baseurl`` in ``_config.yml``).
+
+    Without it, say so once and make neither: no relative addresses in the cards, no sitemap (and not its warning).
+    With it, give it to sphinxext-opengraph too."""
+    baseurl = (config.html_baseurl or "").strip()
+    if not baseurl:
+        LOGGER.info("[microwork] no html.baseurl in _config.yml: the pages get no OpenGraph cards and no sitemap")
+        config.suppress_warnings = [*config.suppress_warnings, "sitemap.configuration"]
+        return
+    if not re.match(r"https?://[^/]+", baseurl):
+        LOGGER.warning(f"html.baseurl in _config.yml is {baseurl!r}: it must be the site's absolute address "
+                       "(https://...)", type="microwork", subtype="baseurl")
+    config.html_baseurl = baseurl.rstrip("/") + "/"
+    if "ogp_site_url" in config and not config.ogp_site_url:
+        config.ogp_site_url = config.html_baseurl
+
+
 def setup(app: Any) -> dict[str, Any]:
     cache_bibtex_plugin_lookups()
     app.connect("config-inited", add_templates_path)
+    app.connect("config-inited", check_base_url, priority=900)  # after sphinxext-opengraph has its settings
     app.connect("builder-inited", write_bundle)
     app.connect("builder-inited", check_template_overrides)
     app.connect("html-page-context", add_chart_scripts)
     app.connect("html-page-context", fix_body)
+    app.connect("html-page-context", add_description, priority=400)  # before sphinxext-opengraph (500)
+    app.connect("html-page-context", defer_head_scripts, priority=900)  # after every script is listed
     app.add_css_file("microwork.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
