@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WORKERS ?= 2
 
-.PHONY: book test pdf venv check reproduce snapshots bench limits clean distclean help need-npm FORCE
+.PHONY: book test pdf venv check reproduce snapshots bench bench-pages limits clean distclean help need-npm FORCE
 
 # --- Checks made before anything is installed (each takes milliseconds) ---
 # "yes" when the interpreter $(1) runs and is Python $(PYTHON_NEEDED).
@@ -35,7 +35,8 @@ help:
 	@echo "make check   validate the data package"
 	@echo "make reproduce  re-execute everything from scratch; write _build/reproduce/report.json"
 	@echo "make snapshots  compare chart specs with tests/snapshots/charts (UPDATE=1 to accept them)"
-	@echo "make bench   run the build benchmark, write bench/RESULTS.md"
+	@echo "make bench   run the build benchmark and Lighthouse on every page, write bench/RESULTS.md"
+	@echo "make bench-pages  only Lighthouse on every page (its section of bench/RESULTS.md)"
 	@echo "make limits  time every chapter at the extremes of its parameters, write bench/LIMITS.md"
 	@echo "make clean   remove _build"
 	@echo "make distclean  also remove the installed environments (.venv, .venv-cff, tests/js/node_modules)"
@@ -57,8 +58,24 @@ reproduce: $(STAMP)
 snapshots: $(STAMP)
 	$(BIN)/microwork snapshots $(if $(UPDATE),--update,)
 
-bench: $(STAMP)
+LIGHTHOUSE_STAMP := bench/node_modules/.installed
+
+# Lighthouse (bench/package.json) for the page-speed part of the benchmark.
+$(LIGHTHOUSE_STAMP): bench/package.json bench/package-lock.json
+	@$(check_npm):
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The build benchmark (bench/run.py), then the page speed of the book it leaves built (bench/lighthouse.py);
+# each writes its own section of bench/RESULTS.md. `make bench-pages` measures the pages only.
+bench: $(STAMP) $(LIGHTHOUSE_STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/microwork build --workers $(WORKERS)
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python bench/lighthouse.py
+
+bench-pages: $(STAMP) $(LIGHTHOUSE_STAMP)
+	$(BIN)/microwork build --workers $(WORKERS)
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python bench/lighthouse.py
 
 limits: $(STAMP)
 	@{ echo "# Chapters at the extremes of their parameters"; echo; \
@@ -98,6 +115,6 @@ clean:
 	rm -rf _build chapters/figures
 
 distclean: clean
-	rm -rf $(VENV) .venv-cff tests/js/node_modules
+	rm -rf $(VENV) .venv-cff tests/js/node_modules bench/node_modules
 
 FORCE:

@@ -7,7 +7,8 @@ In one run, on fresh copies of the book and with the dependencies already instal
 3. a no-op `microwork build` (nothing changed);
 4. `microwork build` after changing one data file: which chapters were re-executed.
 
-Writes bench/RESULTS.md with the timings, the ratios and the machine.
+Writes bench/RESULTS.md with the timings, the ratios and the machine (keeping the page-speed section that
+bench/lighthouse.py writes after it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 from microwork.pipeline.layout import copy_sources
 
 ROOT = Path(__file__).resolve().parents[1]
+PAGE_SPEED = "## Page speed (Lighthouse)"  # the section of RESULTS.md that bench/lighthouse.py writes
 BIN = Path(sys.executable).parent
 CHANGED_FILE = "data/press_coverage.csv"
 
@@ -124,7 +126,10 @@ def main() -> None:
         "through papermill two at a time, and skips any chapter whose notebook, parameters, code, pinned",
         "environment and data files read are unchanged.",
     ]
-    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = ROOT / "bench" / "RESULTS.md"
+    page_speed = PAGE_SPEED in (old := results.read_text(encoding="utf-8") if results.exists() else "")
+    kept = "\n" + PAGE_SPEED + old.split(PAGE_SPEED, 1)[1] if page_speed else ""  # bench/lighthouse.py's section
+    results.write_text("\n".join(lines) + "\n" + kept, encoding="utf-8")
     print("\n".join(lines))
 
 
