@@ -1,7 +1,7 @@
 """The built book in a real browser (Debian chromium driven by Playwright), with the network cut off.
 
 Every request to a host other than the local test server is aborted and recorded; a page that asks
-for one fails. Each page is also checked with axe-core for serious or critical accessibility
+for one fails, and so does a page that downloads an icon font (microwork.css draws the icons). Each page is also checked with axe-core for serious or critical accessibility
 violations, and a screenshot of it is kept in ``_build/test-artifacts/screenshots``.
 """
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "_build" / "test-artifacts" / "screenshots"
 PAGES = [str(p.relative_to(ROOT).with_suffix(".html")) for p in toc_documents()] + ["search.html"]
-CLEAN = {"outside": [], "failed": [], "errors": [], "console": []}
+CLEAN = {"outside": [], "failed": [], "errors": [], "console": [], "fonts": []}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,8 @@ def site_url(built_book):
 
 
 def open_page(browser, url, on_dialog=None):
-    """Load ``url`` with every outside request blocked; return the page and what went wrong.
+    """Load ``url`` with every outside request blocked, scroll to its first chart (the chart library is loaded when
+    a chart comes near the screen) and wait for its charts; return the page and what went wrong.
 
     ``on_dialog`` is called with every dialog (alert, confirm, prompt) the page opens, which is then dismissed.
     """
@@ -52,10 +53,12 @@ def open_page(browser, url, on_dialog=None):
 
     page.route("**/*", route)
     page.on("requestfailed", lambda r: problems["failed"].append(r.url))
+    page.on("request", lambda r: r.resource_type == "font" and problems["fonts"].append(r.url))
     page.on("response", lambda r: r.status >= 400 and problems["failed"].append(f"{r.status} {r.url}"))
     page.on("pageerror", lambda e: problems["errors"].append(str(e)))
     page.on("console", lambda m: m.type == "error" and problems["console"].append(m.text))
     page.goto(url, wait_until="load")
+    page.evaluate("() => { const chart = document.querySelector('.mw-vega'); if (chart) chart.scrollIntoView(); }")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.mw-vega')].every(e => ['drawn', 'failed'].includes(e.dataset.chartStatus))",
         timeout=20_000)
@@ -137,3 +140,19 @@ def test_tables_fit_a_phone_and_have_human_headers(browser, site_url, path):
     assert [t["headers"] for t in tables if t["madeByTheBook"] and not t["fits"]] == []
     raw = [h for t in tables for h in t["headers"] if "_" in h or h[:1].islower()]
     assert raw == [], f"headers that are not for people: {raw}"
+
+
+def test_the_chart_library_waits_for_a_chart_to_come_near(browser, site_url):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{site_url}/chapters/size.html", wait_until="load")
+    page.wait_for_timeout(1_000)
+    first_chart = page.eval_on_selector(".mw-vega", "e => e.getBoundingClientRect().top")
+    assert first_chart > 2 * 800, "the size chapter's first chart is no longer below the first two screens: pick a page"
+    assert not any("vega-bundle" in url for url in requested)
+    page.eval_on_selector(".mw-vega", "e => e.scrollIntoView()")
+    page.wait_for_function("() => [...document.querySelectorAll('.mw-vega')].every(e => e.dataset.chartStatus === 'drawn')",
+                           timeout=20_000)
+    assert sum("vega-bundle" in url for url in requested) == 1
+    page.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -41,10 +42,67 @@ def test_zenodo_metadata_agrees_with_citation(repo_root):
     assert {"creators", "license", "upload_type", "description", "keywords"} <= set(zenodo)
 
 
-def test_binder_can_use_environment_yml(repo_root):
+def test_binder_installs_the_full_lock(repo_root):
+    # repo2docker reads binder/ and then ignores the root (environment.yml stays for conda users): it runs
+    # `pip install -r binder/requirements.txt` from the root, so -r is relative to binder/ and -e . to the root.
+    lines = [line.strip() for line in (repo_root / "binder" / "requirements.txt").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert lines == ["-r ../requirements.lock", "-e ."]
+    assert (repo_root / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
     environment = yaml.safe_load((repo_root / "environment.yml").read_text())
     assert "python=3.11" in environment["dependencies"]
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip, "the book's package must be installed for the notebooks to import it"
+
+
+def repository(repo_root) -> tuple[str, str]:
+    """The repository's URL and branch, from _config.yml (the one place they are written)."""
+    config = yaml.safe_load((repo_root / "_config.yml").read_text())
+    return config["repository"]["url"].rstrip("/"), config["repository"]["branch"]
+
+
+def test_one_repository_url_drives_every_link(repo_root):
+    url, branch = repository(repo_root)
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url), url
+    path = url.removeprefix("https://github.com/")
+    config = yaml.safe_load((repo_root / "_config.yml").read_text())
+    assert config["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert config["html"]["use_repository_button"] and config["html"]["use_edit_page_button"]
     readme = (repo_root / "README.md").read_text()
-    assert "mybinder.org/badge_logo.svg" in readme and "labpath=chapters" in readme
+    badges = re.findall(r"\(https://mybinder\.org/v2/gh/([^)?]+)\?labpath=([^)]+)\)", readme)
+    assert badges == [(f"{path}/{branch}", "chapters%2Fsize.ipynb")]
+    assert "mybinder.org/badge_logo.svg" in readme
+    citation = yaml.safe_load((repo_root / "CITATION.cff").read_text())
+    assert citation["repository-code"] == url
+    zenodo = json.loads((repo_root / ".zenodo.json").read_text())
+    linked = [r["identifier"] for r in zenodo["related_identifiers"] if r["scheme"] == "url"]
+    assert linked == [url]
+    # Every GitHub address written anywhere in these files is the repository's.
+    for name in ("README.md", "CITATION.cff", ".zenodo.json"):
+        for found in re.findall(r"github\.com/([\w.-]+/[\w.-]+)", (repo_root / name).read_text()):
+            assert found.removesuffix(".git") == path, (name, found)
+
+
+@pytest.mark.build
+def test_the_pages_link_to_the_repository_and_binder(built_book, repo_root):
+    url, branch = repository(repo_root)
+    path = url.removeprefix("https://github.com/")
+    html = (built_book / "_build" / "html" / "chapters" / "size.html").read_text(encoding="utf-8")
+    assert f'href="{url}/edit/{branch}/chapters/size.ipynb"' in html
+    assert f'href="https://mybinder.org/v2/gh/{path}/{branch}?urlpath=lab/tree/chapters/size.ipynb"' in html
+    # Plain links: nothing on the page is fetched from the repository's or Binder's host.
+    assert not re.search(r'(src|href)="https://[^"]*"[^>]*rel="(stylesheet|preload|icon)"', html)
+    assert not re.search(r'<(script|img|iframe)[^>]+src="https?://', html)
+
+
+@pytest.mark.build
+def test_no_base_url_no_cards_and_no_sitemap_in_the_book(built_book, repo_root):
+    config = yaml.safe_load((repo_root / "_config.yml").read_text())
+    site = built_book / "_build" / "html"
+    if config["html"].get("baseurl"):
+        base = config["html"]["baseurl"].rstrip("/") + "/"
+        assert f"<loc>{base}chapters/size.html</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+        assert f'<meta property="og:url" content="{base}chapters/size.html" />' in (site / "chapters" / "size.html").read_text()
+    else:
+        assert not (site / "sitemap.xml").exists()
+        assert 'property="og:' not in (site / "chapters" / "size.html").read_text(encoding="utf-8")

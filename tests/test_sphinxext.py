@@ -72,14 +72,22 @@ def test_a_stale_override_fails_the_build(tmp_path, monkeypatch):
         build(tmp_path / "book")
 
 
+def external_scripts(html: str) -> list[str]:
+    """The attributes of the <script src=...> tags of the page's <head>."""
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", head(html), flags=re.S)
+    return [attributes for attributes, _ in scripts if "src=" in attributes]
+
+
 def test_speed_fixes_are_applied(tmp_path):
     html = build(tmp_path / "book")
     assert "fontawesome.js" not in html
-    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", head(html), flags=re.S)
-    external = [attributes for attributes, _ in scripts if "src=" in attributes]
-    assert any("searchindex.js" in a for a in external) and any("doctools.js" in a for a in external)
+    external = external_scripts(html)
+    assert any("doctools.js" in a for a in external) and not any("searchindex.js" in a for a in external)
     assert all(re.search(r"\b(defer|async)\b", a) for a in external), external
     assert "documentation_options.js" not in html and "const DOCUMENTATION_OPTIONS = {" in html
+    search = external_scripts((tmp_path / "book" / "_build" / "html" / "search.html").read_text(encoding="utf-8"))
+    assert any("searchindex.js" in a for a in search)
+    assert all(re.search(r"\b(defer|async)\b", a) for a in search), search
 
 
 def test_a_speed_fix_that_matches_nothing_fails_the_build(tmp_path, monkeypatch):

@@ -145,9 +145,12 @@ TEMPLATE_FIXES.update({
             "(its /* Icons */ block)", "speed"),
     ],
     "pydata_sphinx_theme/layout.html": [
-        Fix(f"<script src=\"{{{{ pathto('{path}', 1) | e }}}}\"></script>",
-            f"<script defer src=\"{{{{ pathto('{path}', 1) | e }}}}\"></script>", SEARCH_SCRIPTS, "speed")
-        for path in SEARCH_PATHS],
+        Fix("  {% else %}\n", "  {% elif theme_search_as_you_type | tobool %}\n",
+            "the theme loads the search code and index on every page for its search-as-you-type, which is off "
+            "(search_as_you_type = False): the search field sends the reader to search.html, which loads them", "speed"),
+        *[Fix(f"<script src=\"{{{{ pathto('{path}', 1) | e }}}}\"></script>",
+              f"<script defer src=\"{{{{ pathto('{path}', 1) | e }}}}\"></script>", SEARCH_SCRIPTS, "speed")
+          for path in SEARCH_PATHS]],
     "search.html": [
         Fix(f"<script src=\"{{{{ pathto('{path}', 1) }}}}\"></script>",
             f"<script defer src=\"{{{{ pathto('{path}', 1) }}}}\"></script>", SEARCH_SCRIPTS, "speed")
