@@ -31,7 +31,7 @@ check_npm = $(if $(shell command -v npm 2>/dev/null),,$(error $(npm_message)))
 help:
 	@echo "make book    build the whole book into _build/html"
 	@echo "make test    run the test suite (builds the book in a temporary copy)"
-	@echo "make pdf     one PDF per chapter and one for the whole book, in _build/pdf"
+	@echo "make pdf     PDFs per chapter and for the book: _build/pdf/students (no solutions), _build/pdf/teachers"
 	@echo "make check   validate the data package"
 	@echo "make reproduce  re-execute everything from scratch; write _build/reproduce/report.json"
 	@echo "make snapshots  compare chart specs with tests/snapshots/charts (UPDATE=1 to accept them)"

@@ -1,4 +1,5 @@
-"""`microwork pdf` prints one PDF per chapter and one for the book, with titles and static figures."""
+"""`microwork pdf` prints PDFs a teacher can hand out: one per chapter and one for the book, in a students' edition
+(no solutions) and a teachers' edition, with titles, page numbers, static figures and nothing cut at the edge."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import microwork
+from microwork.pipeline.pdf import EDITIONS, footer_text, serve
 
 pytestmark = pytest.mark.browser
 
@@ -21,37 +23,135 @@ def pdfs(built_book):
     return built_book / "_build" / "pdf"
 
 
+def squashed(text: str) -> str:
+    """``text`` without spaces, line breaks and hyphens, ligatures undone (NFKC), quotes straight: what is left of a
+    text whatever the lines it is wrapped into, so that the HTML's text and the PDF's can be compared."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("\u00ad", "")
+    return re.sub(r"[\s\-‐‑]+", "", text)
+
+
+def pages_text(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
 def text_of(path: Path) -> str:
-    text = " ".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))  # NFKC undoes ligatures such as "ﬁ"
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", " ".join(pages_text(path))))
 
 
-def title_and_figures(html: Path) -> tuple[str, list[str]]:
-    page = html.read_text(encoding="utf-8")
-    title = re.search(r"<h1>(?:<span class=\"section-number\">[^<]*</span>)?([^<]+)", page).group(1).strip()
-    return title, re.findall(r'caption-number">(Fig\. [\d.]+)', page)
+def body_of(path: Path, edition: str, header: str = "") -> str:
+    """The squashed text of a PDF without its page footers (edition, page number) and headers (``header``, the
+    chapter's title), so that a text that runs over a page break reads as one."""
+    pages = pages_text(path)
+    body = []
+    for number, text in enumerate(pages, start=1):
+        text = squashed(text).replace(squashed(footer_text(edition, number, len(pages))), "", 1)
+        body.append(text.replace(squashed(header), "", 1) if header else text)
+    return "".join(body)
 
 
-def test_one_pdf_per_chapter_with_its_title_and_figures(built_book, pdfs):
-    site = built_book / "_build" / "html" / "chapters"
-    chapters = sorted(p for p in pdfs.glob("*.pdf") if p.name != "book.pdf")
+def chapters_of(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.pdf") if p.name != "book.pdf")
+
+
+@pytest.fixture(scope="module")
+def html_pages(built_book, browser):
+    """For each chapter: its numbered title, figure numbers, the text of every printed table cell and code block,
+    and the text of each paragraph of its solutions, as the built site's HTML has them."""
+    site = built_book / "_build" / "html"
+    script = """() => {
+      const h1 = document.querySelector('article h1').cloneNode(true);
+      h1.querySelectorAll('.headerlink').forEach(e => e.remove());
+      const texts = selector => [...document.querySelectorAll(selector)].map(e => e.textContent).filter(t => t.trim());
+      return {
+        title: h1.textContent.replace(/\\s+/g, ' ').trim(),
+        figures: texts('figure .caption-number').map(t => t.trim()),
+        cells: texts('article table:not(.mw-data-table) th, article table:not(.mw-data-table) td'),
+        code: texts('article pre'),
+        solutions: texts('div.solution section > p, div.solution section > ul > li'),
+      };
+    }"""
+    pages = {}
+    with serve(site) as base:
+        page = browser.new_page()
+        for html in sorted((site / "chapters").glob("*.html")):
+            page.goto(f"{base}/chapters/{html.name}")
+            pages[html.stem] = page.evaluate(script)
+        page.close()
+    return pages
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_one_pdf_per_chapter_with_its_numbered_title_and_figures(pdfs, html_pages, edition):
+    chapters = chapters_of(pdfs / edition)
     assert len(chapters) >= 15
+    assert {p.stem for p in chapters} == set(html_pages)
     for pdf in chapters:
-        title, figures = title_and_figures(site / f"{pdf.stem}.html")
-        text = text_of(pdf)
-        assert title.replace("’", "'")[:30] in text.replace("’", "'"), f"{pdf.name}: no title {title!r}"
-        for figure in figures:
-            assert figure in text, f"{pdf.name}: no {figure}"
+        page = html_pages[pdf.stem]
+        text = squashed(text_of(pdf))
+        assert squashed(page["title"]) in text, f"{pdf.name}: no title {page['title']!r}"
+        for figure in page["figures"]:
+            assert squashed(figure) in text, f"{pdf.name}: no {figure}"
+    assert squashed("2. How many people micro-work in France?") in squashed(text_of(pdfs / edition / "size.pdf")), \
+        "numbered chapters keep their number in print"
 
 
-def test_figures_are_static_images(pdfs):
-    text = text_of(pdfs / "size.pdf")
-    assert "accounts registered from France" in text, "the chart itself (its axis title) is in the PDF"
-    assert "Data table of this chart" not in text, "interactive-only parts are not printed"
+def test_figures_are_static_images_without_downloads(pdfs):
+    for edition in EDITIONS:
+        text = text_of(pdfs / edition / "size.pdf")
+        assert "accounts registered from France" in text, "the chart itself (its axis title) is in the PDF"
+        assert "Data table of this chart" not in text, "interactive-only parts are not printed"
+        assert "Download:" not in text and "Vega-Lite spec" not in text, "download links are not printed"
 
 
-def test_book_pdf_binds_every_chapter(pdfs):
-    chapters = [p for p in pdfs.glob("*.pdf") if p.name != "book.pdf"]
-    book = PdfReader(str(pdfs / "book.pdf"))
-    assert len(book.pages) == sum(len(PdfReader(str(p)).pages) for p in chapters)
-    assert len(book.outline) == len(chapters)
+def test_nothing_is_cut_at_the_right_edge(pdfs, html_pages):
+    """Every cell of every printed table, and every code block, is in the chapter's PDF whole (wrapped, not cut)."""
+    for name, page in html_pages.items():
+        body = body_of(pdfs / "teachers" / f"{name}.pdf", "teachers", page["title"])
+        missing = [cell.strip()[:60] for cell in page["cells"] if squashed(cell) not in body]
+        assert not missing, f"{name}.pdf: table cells cut or missing: {missing[:5]}"
+        for block in page["code"]:
+            for line in block.splitlines():
+                assert squashed(line) in body, f"{name}.pdf: code line cut or missing: {line[:80]!r}"
+    assert any(page["cells"] for page in html_pages.values()) and any(page["code"] for page in html_pages.values())
+
+
+def test_students_edition_has_no_solutions_and_teachers_edition_has_them(pdfs, html_pages):
+    with_solutions = {name: page["solutions"] for name, page in html_pages.items() if page["solutions"]}
+    assert len(with_solutions) >= 8, "the chapters' exercises have solutions"
+    for name, solutions in with_solutions.items():
+        title = html_pages[name]["title"]
+        students = body_of(pdfs / "students" / f"{name}.pdf", "students", title)
+        teachers = body_of(pdfs / "teachers" / f"{name}.pdf", "teachers", title)
+        for solution in solutions:
+            assert squashed(solution) in teachers, f"teachers/{name}.pdf lacks the solution {solution[:60]!r}"
+            assert squashed(solution)[:60] not in students, f"students/{name}.pdf prints the solution {solution[:60]!r}"
+        assert "Solutionto" not in students
+    assert "Solutionto" not in body_of(pdfs / "students" / "book.pdf", "students")
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_every_page_is_numbered(pdfs, edition):
+    for pdf in [*chapters_of(pdfs / edition), pdfs / edition / "book.pdf"]:
+        pages = pages_text(pdf)
+        for number, text in enumerate(pages, start=1):
+            assert squashed(footer_text(edition, number, len(pages))) in squashed(text), f"{pdf.name}: page {number}"
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_book_has_contents_and_bookmarks_with_numbered_titles(pdfs, html_pages, edition):
+    chapters = chapters_of(pdfs / edition)
+    book = PdfReader(str(pdfs / edition / "book.pdf"))
+    bookmarks = [item for item in book.outline if not isinstance(item, list)]  # chapters' headings are nested
+    assert bookmarks[0].title == "Contents"
+    titles = [item.title for item in bookmarks[1:]]
+    assert len(titles) == len(chapters)
+    assert "2. How many people micro-work in France?" in titles
+    assert set(titles) == {page["title"] for page in html_pages.values()}
+    contents_pages = book.get_destination_page_number(bookmarks[1])
+    assert len(book.pages) == contents_pages + sum(len(PdfReader(str(p)).pages) for p in chapters)
+    contents = squashed(" ".join(book.pages[i].extract_text() for i in range(contents_pages)))
+    for item in bookmarks[1:]:
+        start = book.get_destination_page_number(item)
+        number, title = re.fullmatch(r"([\d.]*)\s*(.*)", item.title).groups()
+        assert squashed(f"{number}{title}{start + 1}") in contents, f"contents: {item.title} on page {start + 1}"
+        assert squashed(title) in squashed(book.pages[start].extract_text()), f"{item.title} starts on page {start + 1}"

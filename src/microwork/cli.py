@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,7 +30,7 @@ EPILOG = """examples:
   microwork check                      validate the data package
   microwork reproduce                  re-execute everything from scratch and write the reproduction report
   microwork snapshots [--update]       compare the charts' Vega-Lite specs with tests/snapshots/charts
-  microwork pdf                        print one PDF per chapter and one for the whole book into _build/pdf
+  microwork pdf                        print the PDFs: students' and teachers' editions in _build/pdf/<edition>
 """
 
 BASELINE = Path("tests") / "snapshots" / "reproduction-baseline.json"
@@ -188,10 +189,13 @@ def command_pdf(args: argparse.Namespace) -> int:
 
     root = project_root()
     build(root, workers=args.workers)
+    started = time.perf_counter()
     files = make_pdfs(root)
     for path in files:
         print(f"  {path.relative_to(root)}  {path.stat().st_size / 1024:,.0f} KiB")
-    print(f"{len(files)} PDF files in _build/pdf.")
+    folders = ", ".join(sorted({str(path.parent.relative_to(root)) for path in files}))
+    print(f"{len(files)} PDF files in {folders} (printed in {time.perf_counter() - started:.0f} s): the students' edition "
+          "has the exercises without their solutions, the teachers' edition has the solutions.")
     return 0
 
 
@@ -233,7 +237,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time, if a build is needed")
     p.set_defaults(func=command_snapshots)
 
-    p = commands.add_parser("pdf", help="print one PDF per chapter and one for the whole book (Debian chromium)",
+    p = commands.add_parser("pdf", help="print one PDF per chapter and one for the whole book, in a students' edition "
+                                        "(no solutions) and a teachers' edition (Debian chromium)",
                             epilog="example: microwork pdf")
     p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time, if a build is needed")
     p.set_defaults(func=command_pdf)

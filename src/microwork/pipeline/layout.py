@@ -7,7 +7,8 @@ written down once:
 ``_build/.cache/chapters/<chapter>/``    a chapter's cached execution (see :mod:`microwork.pipeline.cache`)
 ``_build/.stage``, ``_build/sites``      the staged copy of the book and the rendered sites
 ``_build/failed``, ``_build/runs``       notebooks of failed chapters, and ``microwork run`` results
-``_build/pdf``, ``_build/reproduce``     PDFs, and the reproduction report
+``_build/pdf/<edition>``                 PDFs (``students``, ``teachers``: see :mod:`microwork.pipeline.pdf`)
+``_build/reproduce``                     the reproduction report
 ``_build/.lock``                         held by the command writing under ``_build`` (one at a time)
 """
 
@@ -44,6 +45,10 @@ class Layout:
         self.reproduce_report = self.build / "reproduce" / "report.json"
         # The report that the reproduction chapter writes next to its figures during a build.
         self.reproduction_report = self.cached("reproduction") / "figures" / "reproduction-report.json"
+
+    def pdf_edition(self, edition: str) -> Path:
+        """The folder of one edition of the PDFs (one per chapter, and ``book.pdf``)."""
+        return self.pdf / edition
 
     def cached(self, chapter: str) -> Path:
         """The cache entry of one chapter."""

@@ -1,18 +1,30 @@
-"""PDFs for teachers: one per chapter and one for the whole book, printed by Debian chromium.
+"""PDFs a teacher can hand out: one per chapter and one for the whole book, in two editions, printed by Debian chromium.
 
-The built site is served on 127.0.0.1 and each page is printed with the print style sheet, in which
-every interactive chart is replaced by its static SVG figure (with its number and caption). Nothing
-is downloaded: Playwright drives the chromium installed on the machine, and every request outside
-the local server is refused.
+The built site is served on 127.0.0.1 and each page of the table of contents is printed with the print style
+sheet (the "Print" block of ``static/microwork.css``), in which every interactive chart is replaced by its static
+SVG figure, wide tables and code wrap inside the page, and downloads are left out. Nothing is downloaded:
+Playwright drives the chromium installed on the machine, and every request outside the local server is refused.
+
+Two editions (:data:`EDITIONS`), each a folder of ``_build/pdf`` with one PDF per chapter and ``book.pdf``:
+the teachers' edition prints the exercises with their worked solutions, the students' edition the exercises
+only (the solutions are removed from the page before it is printed, so their text is not in the file at all).
+
+Every page has the chapter's numbered title at the top (chromium's header) and its edition and page number
+at the bottom; the page numbers are stamped when the files are written (:func:`stamp_footers`), so that the
+pages of ``book.pdf`` are numbered through the book. ``book.pdf`` starts with a contents page (numbered titles
+and the pages where they start) and has one bookmark per chapter, named by its numbered title.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import shutil
+import tempfile
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -21,6 +33,13 @@ from .layout import Layout, toc_files
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync",
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+# Each edition: its folder under _build/pdf, and the name printed at the foot of its pages.
+EDITIONS = {"teachers": "Teachers' edition (with solutions)", "students": "Students' edition"}
+# The blocks that sphinx-exercise makes of a `solution` directive (folded on screen, under the exercise).
+SOLUTIONS = "div.solution"
+MARGINS = {"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+FOOTER_SIZE, FOOTER_RAISE = 8, 26  # points: the page numbers' size and height above the bottom edge (in the margin)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -47,37 +66,272 @@ def chromium_path() -> str:
     return path
 
 
-def print_page(browser, url: str, target: Path) -> None:
-    """Print one page of the book to ``target`` as an A4 PDF, charts as static figures."""
-    page = browser.new_page()
-    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname == "127.0.0.1"
-               else route.abort())
+@dataclass(frozen=True)
+class Chapter:
+    """One printed page of the table of contents: its file name, number ("2." or "") and title."""
+
+    name: str
+    number: str
+    title: str
+
+    @property
+    def numbered_title(self) -> str:
+        """The title as the book numbers it: "2. How many people micro-work in France?"."""
+        return f"{self.number} {self.title}".strip()
+
+
+# The page's own first heading, as Sphinx numbers it (<span class="section-number">2. </span>Title<a>#</a>).
+TITLE_SCRIPT = """() => {
+  const h1 = document.querySelector('article h1') || document.querySelector('h1');
+  if (!h1) return [null, document.title];
+  const number = h1.querySelector('.section-number');
+  const copy = h1.cloneNode(true);
+  copy.querySelectorAll('.section-number, .headerlink').forEach(e => e.remove());
+  return [number ? number.textContent.trim() : '', copy.textContent.replace(/\\s+/g, ' ').trim()];
+}"""
+
+
+# How cells of a table may break (the print style sheet lets the cells marked "mw-long-words" break anywhere): a word
+# longer than LONG_WORD characters (an identifier such as accounts_per_person) may break, shorter ones (numbers, most
+# words) stay whole. A table that still cannot get narrower than WIDE_TABLE of the page's width (every column at the
+# width of its longest word) is marked "mw-wide-table" (a smaller font) and words longer than WIDE_WORD may break.
+LONG_WORD, WIDE_WORD, WIDE_TABLE = 14, 10, 0.85
+FIT_TABLES = f"""() => {{
+  const room = document.querySelector('article').clientWidth;
+  const mark = (table, longest) => table.querySelectorAll('td, th').forEach(cell => {{
+    if (cell.textContent.split(/\\s+/).some(word => word.length > longest)) cell.classList.add('mw-long-words');
+  }});
+  const narrowest = table => {{
+    table.style.setProperty('width', 'min-content', 'important');
+    table.style.setProperty('max-width', 'none', 'important');
+    const width = table.offsetWidth;
+    table.style.removeProperty('width');
+    table.style.removeProperty('max-width');
+    return width;
+  }};
+  for (const table of document.querySelectorAll('article table')) {{
+    if (!table.offsetWidth) continue;  // not printed (a chart's data table)
+    mark(table, {LONG_WORD});
+    if (narrowest(table) > {WIDE_TABLE} * room) {{
+      table.classList.add('mw-wide-table');
+      mark(table, {WIDE_WORD});
+    }}
+  }}
+}}"""
+# The width of a portrait A4 page inside its margins, in CSS pixels: pages are laid out at it before they are measured.
+PORTRAIT = {"width": round((210 - 16 - 16) / 25.4 * 96), "height": round((297 - 18 - 18) / 25.4 * 96)}
+
+
+# What only the screen uses (print hides the interactive charts; there is no search on paper): not loaded, which
+# saves parsing the Vega bundle and drawing every chart of a page before it is printed.
+SCREEN_ONLY = ("/_static/vendor/vega-bundle.js", "/_static/microwork-charts.js", "/searchindex.js")
+
+
+def allowed(url: str) -> bool:
+    """Whether printing a page may load ``url``: the local server's files, except :data:`SCREEN_ONLY`."""
+    address = urlparse(url)
+    return address.hostname == "127.0.0.1" and not address.path.endswith(SCREEN_ONLY)
+
+
+def open_page(browser, url: str):
+    """``url`` opened in a new page with print media, its images and fonts loaded, its tables fitted to the page."""
+    page = browser.new_page(viewport=PORTRAIT)
+    page.route("**/*", lambda route: route.continue_() if allowed(route.request.url) else route.abort())
     page.emulate_media(media="print")
-    page.goto(url, wait_until="networkidle")
-    page.evaluate("() => Promise.all([...document.images].map(i => i.complete ? null : new Promise(r => i.onload = i.onerror = r)))")
-    page.pdf(path=str(target), format="A4", print_background=True,
-             margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+    page.goto(url, wait_until="load")
+    page.evaluate("() => Promise.all([...document.images].map(i => i.complete ? null : new Promise(r => "
+                  "i.onload = i.onerror = r))).then(() => document.fonts.ready).then(() => null)")
+    page.evaluate(FIT_TABLES)
+    return page
+
+
+def header_template(text: str) -> str:
+    """Chromium's header for every page: ``text`` (the chapter's title), escaped, small and grey."""
+    return (f'<div style="width:100%; margin:0 {MARGINS["left"]}; font: 8px sans-serif; color:#555; '
+            f'white-space:nowrap; overflow:hidden; text-overflow:ellipsis;">{html.escape(text)}</div>')
+
+
+def print_to(page, target: Path, header: str) -> None:
+    """Print ``page`` as an A4 PDF to ``target``, ``header`` on every page; the foot is left for the numbers."""
+    page.pdf(path=str(target), format="A4", print_background=True, margin=MARGINS, outline=True,
+             display_header_footer=True, header_template=header_template(header), footer_template="<span></span>")
+
+
+def remove_solutions(page) -> int:
+    """Remove every solution from ``page`` (not merely hide it: its text must not be printed); return how many."""
+    return page.evaluate(f"() => {{ const s = [...document.querySelectorAll({SOLUTIONS!r})]; "
+                         "s.forEach(e => e.remove()); return s.length; }")
+
+
+# Widths of Helvetica's characters (in 1/1000 em, from its AFM file) that page footers use; others count as "n".
+HELVETICA_WIDTHS = {" ": 278, "'": 191, "(": 333, ")": 333, ".": 278, "f": 278, "i": 222, "l": 222, "t": 278,
+                    "r": 333, "w": 722, "m": 833, "T": 611, "S": 667, "E": 667}
+
+
+def text_width(text: str, size: float) -> float:
+    """The width in points of ``text`` set in Helvetica at ``size`` points (digits and most letters are 556)."""
+    return sum(HELVETICA_WIDTHS.get(char, 556) for char in text) * size / 1000
+
+
+def footer_text(edition: str, number: int, total: int) -> str:
+    """What the foot of a page says: "Students' edition · page 3 of 21"."""
+    return f"{EDITIONS[edition]}  \u00b7  page {number} of {total}"
+
+
+def stamp_footers(writer, edition: str) -> None:
+    """Write the edition and "page N of M" centred at the foot of every page of ``writer``, over what is printed.
+
+    The text is set in Helvetica, one of the fonts every PDF reader has (nothing to embed), in a content stream
+    added after the page's own (which is wrapped in q/Q, so that nothing it leaves set moves the footer); the
+    page's own streams are not decoded or rewritten, which keeps this fast and the files small."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    def stream(data: bytes):
+        content = DecodedStreamObject()
+        content.set_data(data)
+        return writer._add_object(content)
+
+    font = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+    save = stream(b"q\n")
+    total = len(writer.pages)
+    for number, page in enumerate(writer.pages, start=1):
+        text = footer_text(edition, number, total)
+        box = page.mediabox
+        x = float(box.left) + (float(box.width) - text_width(text, FOOTER_SIZE)) / 2
+        resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+        fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
+        fonts[NameObject("/MWFoot")] = font
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        foot = stream(f"\nQ BT /MWFoot {FOOTER_SIZE} Tf 0.33 g {x:.2f} {float(box.bottom) + FOOTER_RAISE:.2f} Td "
+                      f"({escaped}) Tj ET\n".encode("cp1252"))
+        own = page.get("/Contents")
+        if own is None:
+            own = []
+        elif isinstance(own.get_object(), ArrayObject):
+            own = list(own.get_object())
+        else:
+            own = [own]
+        page[NameObject("/Contents")] = ArrayObject([save, *own, foot])
+
+
+def write_numbered(source: Path, target: Path, edition: str) -> None:
+    """Copy the PDF ``source`` to ``target`` with its pages numbered (its outline kept)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=str(source))
+    stamp_footers(writer, edition)
+    writer.write(str(target))
+
+
+def contents_html(book_title: str, edition: str, entries: list[tuple[Chapter, int]]) -> str:
+    """The contents page of ``book.pdf``: each chapter's number, title and first page (text escaped)."""
+    rows = "\n".join(
+        f'<tr><td class="n">{html.escape(c.number)}</td><td class="t">{html.escape(c.title)}</td>'
+        f'<td class="p">{page}</td></tr>' for c, page in entries)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Contents</title><style>
+body {{ font-family: sans-serif; color: #222; }}
+h1 {{ font-size: 22pt; margin: 0 0 0.2em; }} p.edition {{ color: #555; margin: 0 0 2em; }}
+h2 {{ font-size: 15pt; }} table {{ width: 100%; border-collapse: collapse; font-size: 11pt; }}
+td {{ padding: 0.3em 0.4em; vertical-align: top; border-bottom: 1px solid #ddd; }}
+td.n {{ width: 2.5em; white-space: nowrap; }} td.p {{ width: 3em; text-align: right; }}
+tr {{ break-inside: avoid; }}
+</style></head><body><h1>{html.escape(book_title)}</h1><p class="edition">{html.escape(EDITIONS[edition])}</p>
+<h2>Contents</h2><table>{rows}</table></body></html>"""
+
+
+def print_contents(browser, book_title: str, edition: str, chapters: list[tuple[Chapter, int]], target: Path) -> int:
+    """Print the contents page(s) of ``book.pdf`` to ``target``, the chapters' first pages counted after them;
+    return how many pages they take (printed again if the numbers change that)."""
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.abort())  # the page is self-contained
+    length = 1
+    for _ in range(3):
+        page.set_content(contents_html(book_title, edition, [(c, length + start) for c, start in chapters]))
+        page.pdf(path=str(target), format="A4", margin=MARGINS)
+        printed = len(PdfReader(str(target)).pages)
+        if printed == length:
+            break
+        length = printed
     page.close()
+    return length
+
+
+def bind_book(browser, chapters: list[tuple[Chapter, Path]], edition: str, target: Path) -> None:
+    """``book.pdf``: a contents page, then every chapter's PDF (``chapters``, unnumbered), numbered through the
+    book, with one bookmark per chapter named by its numbered title (and the chapter's headings under it)."""
+    from pypdf import PdfReader, PdfWriter
+
+    starts, pages = [], 1
+    for _, path in chapters:
+        starts.append(pages)
+        pages += len(PdfReader(str(path)).pages)
+    book_title = chapters[0][0].title
+    contents = target.with_name("contents.pdf")
+    print_contents(browser, book_title, edition, [(c, s) for (c, _), s in zip(chapters, starts)], contents)
+    book = PdfWriter()
+    book.append(str(contents), outline_item="Contents", import_outline=False)
+    for chapter, path in chapters:
+        book.append(str(path), outline_item=chapter.numbered_title)
+    contents.unlink()
+    stamp_footers(book, edition)
+    book.page_mode = "/UseOutlines"
+    book.add_metadata({"/Title": f"{book_title} ({EDITIONS[edition]})"})
+    book.write(str(target))
+
+
+def print_chapters(browser, base: str, names: list[str], raw: Path) -> list[tuple[Chapter, dict[str, Path]]]:
+    """Print every page of ``names`` once per edition into ``raw`` (unnumbered); a page without solutions is printed
+    once, for both editions. Return each chapter with its PDF per edition."""
+    printed = []
+    for name in names:
+        page = open_page(browser, f"{base}/{name}.html")
+        number, title = page.evaluate(TITLE_SCRIPT)
+        chapter = Chapter(Path(name).name, number or "", title or Path(name).name)
+        teachers = raw / f"teachers-{chapter.name}.pdf"
+        print_to(page, teachers, chapter.numbered_title)
+        students = teachers
+        if remove_solutions(page):
+            students = raw / f"students-{chapter.name}.pdf"
+            print_to(page, students, chapter.numbered_title)
+        page.close()
+        printed.append((chapter, {"teachers": teachers, "students": students}))
+    return printed
+
+
+def remove_old_pdfs(layout: Layout) -> None:
+    """Remove the PDFs of an earlier run (the editions' folders, and the files of the one-folder layout before them),
+    so that no PDF of a chapter taken out of the book is left behind."""
+    for edition in EDITIONS:
+        shutil.rmtree(layout.pdf_edition(edition), ignore_errors=True)
+    for old in layout.pdf.glob("*.pdf"):
+        old.unlink()
 
 
 def make_pdfs(root: Path) -> list[Path]:
-    """Print every page of the table of contents, then bind them into ``book.pdf``; return the files."""
+    """Print every page of the table of contents in both editions, one PDF per chapter and ``book.pdf`` for each,
+    into ``_build/pdf/<edition>/``; return the files written."""
     from playwright.sync_api import sync_playwright
-    from pypdf import PdfWriter
 
-    site, out = Layout(root).html.resolve(), Layout(root).pdf
-    out.mkdir(parents=True, exist_ok=True)
-    chapters = [name for name in toc_files(root) if (site / f"{name}.html").is_file()]
+    layout = Layout(root)
+    site = layout.html.resolve()
+    names = [name for name in toc_files(root) if (site / f"{name}.html").is_file()]
+    remove_old_pdfs(layout)
     written = []
-    with serve(site) as base, sync_playwright() as playwright:
+    with tempfile.TemporaryDirectory(prefix="microwork-pdf-") as scratch, serve(site) as base, \
+            sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        for name in chapters:
-            target = out / f"{Path(name).name}.pdf"
-            print_page(browser, f"{base}/{name}.html", target)
-            written.append(target)
+        printed = print_chapters(browser, base, names, Path(scratch))
+        for edition in EDITIONS:
+            out = layout.pdf_edition(edition)
+            out.mkdir(parents=True)
+            for chapter, files in printed:
+                write_numbered(files[edition], out / f"{chapter.name}.pdf", edition)
+                written.append(out / f"{chapter.name}.pdf")
+            bind_book(browser, [(chapter, files[edition]) for chapter, files in printed], edition, out / "book.pdf")
+            written.append(out / "book.pdf")
         browser.close()
-    book = PdfWriter()
-    for path in written:
-        book.append(str(path), outline_item=path.stem)
-    book.write(str(out / "book.pdf"))
-    return written + [out / "book.pdf"]
+    return written
