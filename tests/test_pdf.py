@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -30,8 +31,10 @@ def squashed(text: str) -> str:
     return re.sub(r"[\s\-‐‑]+", "", text)
 
 
-def pages_text(path: Path) -> list[str]:
-    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+@functools.lru_cache(maxsize=None)
+def pages_text(path: Path) -> tuple[str, ...]:
+    """The text of each page (extracted once: several tests read the same files)."""
+    return tuple(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
 
 def text_of(path: Path) -> str:
@@ -61,7 +64,10 @@ def html_pages(built_book, browser):
     script = """() => {
       const h1 = document.querySelector('article h1').cloneNode(true);
       h1.querySelectorAll('.headerlink').forEach(e => e.remove());
-      const texts = selector => [...document.querySelectorAll(selector)].map(e => e.textContent).filter(t => t.trim());
+      // What print leaves out by design: code cells folded on screen (the tag hide-cell, or hide-input's code).
+      const printed = e => !e.closest('.tag_hide-cell, .tag_hide-input > .cell_input');
+      const texts = selector => [...document.querySelectorAll(selector)].filter(printed).map(e => e.textContent)
+        .filter(t => t.trim());
       return {
         title: h1.textContent.replace(/\\s+/g, ' ').trim(),
         figures: texts('figure .caption-number').map(t => t.trim()),
@@ -149,9 +155,10 @@ def test_book_has_contents_and_bookmarks_with_numbered_titles(pdfs, html_pages, 
     assert set(titles) == {page["title"] for page in html_pages.values()}
     contents_pages = book.get_destination_page_number(bookmarks[1])
     assert len(book.pages) == contents_pages + sum(len(PdfReader(str(p)).pages) for p in chapters)
-    contents = squashed(" ".join(book.pages[i].extract_text() for i in range(contents_pages)))
+    text = pages_text(pdfs / edition / "book.pdf")
+    contents = squashed(" ".join(text[:contents_pages]))
     for item in bookmarks[1:]:
         start = book.get_destination_page_number(item)
         number, title = re.fullmatch(r"([\d.]*)\s*(.*)", item.title).groups()
         assert squashed(f"{number}{title}{start + 1}") in contents, f"contents: {item.title} on page {start + 1}"
-        assert squashed(title) in squashed(book.pages[start].extract_text()), f"{item.title} starts on page {start + 1}"
+        assert squashed(title) in squashed(text[start]), f"{item.title} starts on page {start + 1}"
