@@ -89,6 +89,26 @@ def toc_files(root: Path) -> list[str]:
     return names
 
 
+def toc_parts(root: Path) -> dict[str, str]:
+    """The caption of the part ("Study", "Appendices") that each document of ``_toc.yml`` is listed in, if any."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    toc_files(root)  # the same checks and messages
+    site_map = parse_toc_yaml(root / "_toc.yml")
+    parts: dict[str, str] = {}
+
+    def visit(docname: str, caption: str | None) -> None:
+        if caption:
+            parts[docname] = caption
+        for subtree in site_map[docname].subtrees:
+            for item in subtree.items:
+                if isinstance(item, str) and item in site_map:
+                    visit(item, subtree.caption or caption)
+
+    visit(site_map.root.docname, None)
+    return parts
+
+
 def copy_sources(root: Path, target: Path) -> Path:
     """Copy the book's sources (no environment, build, cache or git folders) into ``target``; return it."""
     shutil.copytree(root, target, ignore=lambda folder, names: [n for n in names if n in NOT_SOURCES])

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .layout import Layout, toc_files
+from .layout import Layout, toc_files, toc_parts
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync",
@@ -68,11 +68,12 @@ def chromium_path() -> str:
 
 @dataclass(frozen=True)
 class Chapter:
-    """One printed page of the table of contents: its file name, number ("2." or "") and title."""
+    """One printed page of the table of contents: its file name, number ("2." or ""), title and part ("Study")."""
 
     name: str
     number: str
     title: str
+    part: str = ""
 
     @property
     def numbered_title(self) -> str:
@@ -227,17 +228,23 @@ def write_numbered(source: Path, target: Path, edition: str) -> None:
 
 
 def contents_html(book_title: str, edition: str, entries: list[tuple[Chapter, int]]) -> str:
-    """The contents page of ``book.pdf``: each chapter's number, title and first page (text escaped)."""
-    rows = "\n".join(
-        f'<tr><td class="n">{html.escape(c.number)}</td><td class="t">{html.escape(c.title)}</td>'
-        f'<td class="p">{page}</td></tr>' for c, page in entries)
+    """The contents page of ``book.pdf``: each chapter's number, title and first page, under the caption of its
+    part (text escaped)."""
+    rows, part = [], ""
+    for chapter, page in entries:
+        if chapter.part and chapter.part != part:
+            rows.append(f'<tr class="part"><td colspan="3">{html.escape(chapter.part)}</td></tr>')
+        part = chapter.part
+        rows.append(f'<tr><td class="n">{html.escape(chapter.number)}</td><td class="t">{html.escape(chapter.title)}'
+                    f'</td><td class="p">{page}</td></tr>')
+    rows = "\n".join(rows)
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Contents</title><style>
 body {{ font-family: sans-serif; color: #222; }}
 h1 {{ font-size: 22pt; margin: 0 0 0.2em; }} p.edition {{ color: #555; margin: 0 0 2em; }}
 h2 {{ font-size: 15pt; }} table {{ width: 100%; border-collapse: collapse; font-size: 11pt; }}
 td {{ padding: 0.3em 0.4em; vertical-align: top; border-bottom: 1px solid #ddd; }}
 td.n {{ width: 2.5em; white-space: nowrap; }} td.p {{ width: 3em; text-align: right; }}
-tr {{ break-inside: avoid; }}
+tr {{ break-inside: avoid; }} tr.part td {{ font-weight: bold; padding-top: 1.2em; border-bottom: 1px solid #999; }}
 </style></head><body><h1>{html.escape(book_title)}</h1><p class="edition">{html.escape(EDITIONS[edition])}</p>
 <h2>Contents</h2><table>{rows}</table></body></html>"""
 
@@ -284,14 +291,15 @@ def bind_book(browser, chapters: list[tuple[Chapter, Path]], edition: str, targe
     book.write(str(target))
 
 
-def print_chapters(browser, base: str, names: list[str], raw: Path) -> list[tuple[Chapter, dict[str, Path]]]:
+def print_chapters(browser, base: str, names: list[str], parts: dict[str, str], raw: Path
+                   ) -> list[tuple[Chapter, dict[str, Path]]]:
     """Print every page of ``names`` once per edition into ``raw`` (unnumbered); a page without solutions is printed
     once, for both editions. Return each chapter with its PDF per edition."""
     printed = []
     for name in names:
         page = open_page(browser, f"{base}/{name}.html")
         number, title = page.evaluate(TITLE_SCRIPT)
-        chapter = Chapter(Path(name).name, number or "", title or Path(name).name)
+        chapter = Chapter(Path(name).name, number or "", title or Path(name).name, parts.get(name, ""))
         teachers = raw / f"teachers-{chapter.name}.pdf"
         print_to(page, teachers, chapter.numbered_title)
         students = teachers
@@ -325,7 +333,7 @@ def make_pdfs(root: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="microwork-pdf-") as scratch, serve(site) as base, \
             sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        printed = print_chapters(browser, base, names, Path(scratch))
+        printed = print_chapters(browser, base, names, toc_parts(root), Path(scratch))
         for edition in EDITIONS:
             out = layout.pdf_edition(edition)
             out.mkdir(parents=True)
