@@ -132,3 +132,29 @@ def test_with_a_base_url_cards_and_sitemap_have_absolute_addresses(tmp_path):
     assert html.count('name="description"') == 1
     sitemap = (tmp_path / "book" / "_build" / "html" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://example.org/book/index.html</loc>" in sitemap
+
+
+def css_nesting_problems(text: str) -> list[str]:
+    """Where the braces of a style sheet do not pair up (comments and strings left out), or a merge left markers."""
+    problems = [f"line {n}: merge marker" for n, line in enumerate(text.splitlines(), 1)
+                if re.match(r"(<{7}|={7}|>{7})( |$)", line)]
+    code = re.sub(r"/\*.*?\*/|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", lambda m: "\n" * m.group().count("\n"), text, flags=re.S)
+    depth = 0
+    for n, line in enumerate(code.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        if depth < 0:
+            problems.append(f"line {n}: a '}}' closes nothing")
+            depth = 0
+    return problems + ([f"{depth} block(s) never closed"] if depth else [])
+
+
+@pytest.mark.parametrize("sheet", sorted(p.name for p in sphinxext.STATIC.glob("*.css")))
+def test_style_sheets_are_well_formed(sheet):
+    # A block left open hides every later rule from the browser (the print rules were lost that way once).
+    assert css_nesting_problems((sphinxext.STATIC / sheet).read_text(encoding="utf-8")) == []
+
+
+def test_the_style_sheet_check_can_fail():
+    assert css_nesting_problems("@media print {\n  a { color: red; }\n") == ["1 block(s) never closed"]
+    assert css_nesting_problems("a { b: c; } }") == ["line 1: a '}' closes nothing"]
+    assert css_nesting_problems("/* { */ a { content: '{'; }") == []
