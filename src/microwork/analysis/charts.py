@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,13 +21,32 @@ import pandas as pd
 import vl_convert as vlc
 from IPython.display import HTML, Markdown, display
 
+from . import readable
 from .book import cite, code_span, escape_markdown, one_line
+from .data import resource
 from .paths import project_root
 
 # Categorical colours: the first three differ in lightness (they stay distinct in grayscale) and each has at
 # least 3:1 contrast with the white page. Charts with more than three categories also encode them by shape.
 PALETTE = ["#0b2545", "#d95f02", "#7b3294", "#8c8c8c"]
 LIGHT = "#5b8db8"  # bars that are not highlighted (4:1 against the dark highlight, 3.5:1 against white)
+TEXT = "#222222"  # chart text on the white page
+# The same roles on the dark page of the book (pydata-sphinx-theme draws it DARK_PAGE): each light colour's
+# counterpart, with the same rules (3:1 for marks against the page, the first three apart in lightness).
+DARK_PAGE = "#121212"
+DARK_COLOURS = {PALETTE[0]: "#dbe9f6", PALETTE[1]: "#f28e2b", PALETTE[2]: "#8e63b8", PALETTE[3]: "#9e9e9e",
+                LIGHT: "#4a7fb0", TEXT: "#e6e6e6"}
+DARK_AXIS = "#a0a0a0"  # ticks and axis lines on the dark page
+# The static figures (PDF, downloads) have a fixed width: vl-convert has no page to fit. On screen a chart is as
+# wide as the text column.
+EXPORT_WIDTH = 640
+LABEL_LINE = 26  # characters per line of a category label (a label column about 170 px wide at 12 px)
+TITLE_LINE = 40  # characters per line of a chart or axis title (fits a 360 px phone screen)
+LINE_HEIGHT = 15  # px per line of a wrapped label
+# Vega draws a category label given as "line\nline" on several lines (the category itself stays one value).
+WRAPPED_LABEL = "split(datum.value, '\\n')"
+# Ticks of a logarithmic axis of counts, in words: 1,000 · 10,000 · 100,000 · 1 million · 10 million.
+COUNT_LABEL = "datum.value >= 1e6 ? format(datum.value / 1e6, ',') + ' million' : format(datum.value, ',')"
 # Figures go next to the kernel's working directory: chapters/figures under Jupyter Book, the run folder under
 # `microwork build` (the page links to figures/NAME.svg relative to the notebook). A kernel started at the project
 # root (plain `papermill chapters/x.ipynb out.ipynb` there) writes under the git-ignored _build instead.
@@ -43,50 +64,126 @@ def figure_dir() -> Path:
 
 
 def theme() -> dict:
-    """The book's chart theme as a Vega-Lite config."""
+    """The book's chart theme as a Vega-Lite config: 12 px text or more, nothing truncated, legends below."""
     return {
         "config": {
             "font": "sans-serif",
-            "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 300},
+            "background": "white",
+            "autosize": {"type": "fit-x", "contains": "padding"},
+            "padding": {"left": 5, "top": 5, "bottom": 5, "right": 12},  # room for a value printed at a bar's end
+            "view": {"stroke": None, "continuousHeight": 300},
             "range": {"category": PALETTE},
             "mark": {"color": PALETTE[0]},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": False, "labelLimit": 360},
-            "title": {"fontSize": 14, "anchor": "start"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12},
+            "text": {"fontSize": 12, "color": TEXT},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": False, "labelLimit": 0, "titleLimit": 0,
+                     "labelColor": TEXT, "titleColor": TEXT, "labelLineHeight": LINE_HEIGHT},
+            "title": {"fontSize": 14, "anchor": "start", "limit": 0, "color": TEXT},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0, "titleLimit": 0,
+                       "orient": "bottom", "direction": "vertical", "labelColor": TEXT, "titleColor": TEXT},
         }
+    }
+
+
+def dark_theme() -> dict:
+    """What changes in dark mode, read by ``microwork-charts.js``: a config laid over the light one (no panel
+    behind the chart, light text and axes) and the dark counterpart of every colour the chart names."""
+    axis = {"labelColor": DARK_COLOURS[TEXT], "titleColor": DARK_COLOURS[TEXT],
+            "domainColor": DARK_AXIS, "tickColor": DARK_AXIS}
+    return {
+        "config": {
+            "background": "transparent",
+            "range": {"category": [DARK_COLOURS[c] for c in PALETTE]},
+            "mark": {"color": DARK_COLOURS[PALETTE[0]]},
+            "text": {"color": DARK_COLOURS[TEXT]},
+            "axis": axis,
+            "title": {"color": DARK_COLOURS[TEXT]},
+            "legend": {"labelColor": DARK_COLOURS[TEXT], "titleColor": DARK_COLOURS[TEXT]},
+        },
+        "colours": DARK_COLOURS,
     }
 
 
 alt.theme.register("microwork", enable=True)(theme)
 
 
+def wrapped(text: object, width: int) -> list[str]:
+    """``text`` cut into lines of at most ``width`` characters, at spaces (a longer word keeps its own line)."""
+    return textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def title_text(text: str) -> str | list[str]:
+    """A chart or axis title as Vega-Lite draws it on several lines: a list of lines when it is long."""
+    lines = wrapped(text, TITLE_LINE)
+    return lines[0] if len(lines) == 1 else lines
+
+
+def with_wrapped_labels(frame: pd.DataFrame, category: str, width: int = LABEL_LINE) -> tuple[pd.DataFrame, str, int]:
+    """``frame`` with a copy of the ``category`` column wrapped into lines (joined by newlines, drawn by
+    :data:`WRAPPED_LABEL`); return the frame, that column's name and the most lines a label takes."""
+    column = f"{category}_lines"
+    lines = frame[category].map(lambda value: wrapped(value, width))
+    return frame.assign(**{column: lines.map("\n".join)}), column, int(lines.map(len).max() if len(lines) else 1)
+
+
+def category_axis(column: str, sort: list | None) -> alt.Y:
+    """A vertical category axis drawing the wrapped labels of ``column`` (see :func:`with_wrapped_labels`)."""
+    return alt.Y(f"{column}:N", sort=sort, title=None, axis=alt.Axis(labelExpr=WRAPPED_LABEL),
+                 scale=alt.Scale(paddingInner=0.25))
+
+
+def row_height(most_lines: int) -> dict:
+    """The height of one category row (a Vega-Lite step) for labels of ``most_lines`` lines."""
+    return {"step": max(22, most_lines * LINE_HEIGHT + 8)}
+
+
+def for_the_page(chart: alt.TopLevelMixin, most_lines: int | None = None) -> alt.TopLevelMixin:
+    """A chart as wide as the text column of the page; with ``most_lines``, its category rows are tall enough
+    for labels of that many lines."""
+    chart = chart.properties(width="container")
+    return chart if most_lines is None else chart.properties(height=row_height(most_lines))
+
+
 def horizontal_bars(
     frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
     highlight: str | None = None, sort_by_value: bool = True,
 ) -> alt.Chart:
-    """Horizontal bars with value labels, one bar per row of ``frame``.
+    """Horizontal bars with value labels, one bar per row of ``frame``; long category labels are wrapped.
 
     ``highlight`` names a boolean column: its True rows are drawn in the accent colour.
     """
-    order = frame.sort_values(value, ascending=False)[category] if sort_by_value else frame[category]
+    frame, label, most_lines = with_wrapped_labels(frame, category)
+    order = frame.sort_values(value, ascending=False)[label] if sort_by_value else frame[label]
     sort = list(dict.fromkeys(order))
     colour = (
         alt.Color(f"{highlight}:N", scale=alt.Scale(domain=[False, True], range=[LIGHT, PALETTE[0]]), legend=None)
         if highlight else alt.value(PALETTE[0])
     )
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{category}:N", sort=sort, title=None),
-        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=",.0f")),
+        y=category_axis(label, sort),
+        x=alt.X(f"{value}:Q", title=title_text(value_title), axis=alt.Axis(format=",.0f"),
+                scale=alt.Scale(domainMax=room_for_labels(frame[value]))),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.0f")],
     )
     bars = base.mark_bar().encode(color=colour)
-    labels = base.mark_text(align="left", dx=4, color="#222").encode(text=alt.Text(f"{value}:Q", format=",.0f"))
-    return (bars + labels).properties(title=title, width=520)
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text(f"{value}:Q", format=",.0f"))
+    return for_the_page((bars + labels).properties(title=title_text(title)), most_lines)
+
+
+def room_for_labels(values: pd.Series, share: float = 0.25) -> float:
+    """The end of a value axis that leaves room after the largest bar for its printed value."""
+    top = float(values.max()) if len(values) else 0.0
+    return top * (1 + share) if top > 0 else 1.0
+
+
+def exported(spec: dict, width: int = EXPORT_WIDTH) -> dict:
+    """The spec for a static figure: the same chart at a fixed ``width`` (a file has no page to fit)."""
+    return {**spec, "width": width} if spec.get("width") == "container" else spec
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite specification, with its data inline."""
-    return chart.to_dict()
+    """The chart's Vega-Lite specification, with its data inline and the dark theme for the page's script."""
+    spec = chart.to_dict()
+    return {**spec, "usermeta": {**spec.get("usermeta", {}), "dark": dark_theme()}}
 
 
 def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path | None = None) -> dict[str, Path]:
@@ -96,7 +193,7 @@ def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path
     folder.mkdir(parents=True, exist_ok=True)
     spec = spec_of(chart)
     paths = {kind: folder / f"{name}.{kind}" for kind in ("png", "svg", "csv", "vl.json")}
-    svg = vlc.vegalite_to_svg(spec)  # render once; the PNG is rasterised from the SVG (much cheaper than re-rendering)
+    svg = vlc.vegalite_to_svg(exported(spec))  # render once; the PNG is rasterised from the SVG (much cheaper than re-rendering)
     paths["svg"].write_text(svg, encoding="utf-8")
     paths["png"].write_bytes(vlc.svg_to_png(svg, scale=2))
     csv_safe(data).to_csv(paths["csv"], index=False)
@@ -120,9 +217,46 @@ def without_nan(value: object) -> object:
     return value
 
 
-def data_table_html(data: pd.DataFrame, name: str) -> str:
-    """The chart's data as an HTML table in a collapsed block: the text alternative a screen reader can reach."""
-    table = data.to_html(index=False, border=0, classes="mw-data-table", na_rep="", float_format=lambda v: f"{v:,.6g}")
+def field_titles(tables: list[pd.DataFrame]) -> dict[str, str]:
+    """The ``title`` the data package gives each field of the tables ``tables`` were read from (by column)."""
+    titles: dict[str, str] = {}
+    for name in dict.fromkeys(t.attrs["table"] for t in tables if "table" in t.attrs):
+        for field in resource(name)["schema"]["fields"]:
+            if field.get("title"):
+                titles.setdefault(field["name"], field["title"])
+    return titles
+
+
+def column_title(column: str, titles: Mapping[str, str]) -> str:
+    """The header of a column for people: its title, else its name in words (``label_en`` is "Label en")."""
+    if column in titles:
+        return titles[column]
+    words = str(column).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def cell_html(value: object, kind: str | None, numeric: bool) -> str:
+    """One escaped ``<td>`` of a data table; numbers are aligned right (class ``mw-number``)."""
+    text = html.escape(readable.cell(value, kind))
+    return f'<td class="mw-number">{text}</td>' if numeric else f"<td>{text}</td>"
+
+
+def data_table_html(data: pd.DataFrame, name: str, titles: Mapping[str, str] | None = None,
+                    kinds: Mapping[str, str] | None = None) -> str:
+    """The chart's data as an HTML table in a collapsed block: the text alternative a screen reader can reach.
+
+    Headers are ``titles`` (the chapter's words), else the data package's field titles, else the column name in
+    words; cells are shown by :func:`readable.cell` in the column's ``kinds`` (e.g. "change"; guessed from the
+    values by :func:`readable.column_kind` when not given). Every header and
+    cell is escaped: data is text, never markup.
+    """
+    titles = {**field_titles([data]), **(titles or {})}
+    numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])]
+    kinds = {**{c: readable.column_kind(str(c), data[c].tolist()) for c in data.columns}, **(kinds or {})}
+    head = "".join(f"<th>{html.escape(column_title(c, titles))}</th>" for c in data.columns)
+    rows = "".join("<tr>" + "".join(cell_html(v, kinds.get(c), c in numeric) for c, v in zip(data.columns, row))
+                   + "</tr>\n" for row in data.itertuples(index=False))
+    table = f'<table class="mw-data-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
     return (f'<details class="mw-data" id="data-{name}"><summary>Data table of this chart</summary>\n'
             f"{table}\n</details>")
 
@@ -156,7 +290,8 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(safe_csv_cell) for c in text}) if text else frame
 
 
-def chart_html(spec: dict, name: str, description: str, data: pd.DataFrame | None = None) -> str:
+def chart_html(spec: dict, name: str, description: str, data: pd.DataFrame | None = None,
+               titles: Mapping[str, str] | None = None, kinds: Mapping[str, str] | None = None) -> str:
     """HTML that the book's ``microwork-charts.js`` turns into an interactive chart.
 
     The chart is an image for assistive technology, labelled with ``description``; its data
@@ -168,7 +303,7 @@ def chart_html(spec: dict, name: str, description: str, data: pd.DataFrame | Non
         f'<div class="mw-vega" id="chart-{name}" data-spec="spec-{name}" role="img" '
         f'aria-label="{html.escape(description)}" data-description="{html.escape(description)}"{described}></div>\n'
         f'<script type="application/json" id="spec-{name}">{payload}</script>'
-        + (f"\n{data_table_html(data, name)}" if data is not None else "")
+        + (f"\n{data_table_html(data, name, titles, kinds)}" if data is not None else "")
     )
 
 
@@ -194,14 +329,18 @@ def show_figure(
     sources: Mapping[str, str],
     inputs: pd.DataFrame | list[pd.DataFrame] | None = None,
     parameters: Mapping[str, object] | None = None,
+    titles: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> None:
     """Display a chart for the book, with its text alternative, downloads and provenance.
 
     ``data`` is what the chart plots (exported as CSV); ``inputs`` are the data
     package tables it was computed from (named, with their hashes, in the provenance).
+    ``titles`` and ``kinds`` name the columns of its data table for people and say how to show their values
+    (see :func:`data_table_html`).
     """
     paths = export(chart, data, name)
-    display(HTML(chart_html(spec_of(chart), name, description, data)))
+    display(HTML(chart_html(spec_of(chart), name, description, data, titles, kinds)))
     labels = {"png": "PNG", "svg": "SVG", "csv": "data (CSV)", "vl.json": "Vega-Lite spec"}
     downloads = " · ".join(f"{{download}}`{labels[kind]} <{path.as_posix()}>`" for kind, path in paths.items())
     # A numbered figure (cross-references: {numref}`fig-NAME`). On screen it shows only its caption under the
@@ -216,67 +355,85 @@ def show_figure(
 
 def timeline(frame: pd.DataFrame, date: str, label: str, kind: str, title: str) -> alt.Chart:
     """Dated events on a time axis, one row each, coloured (and shaped) by kind."""
+    frame, lines, most_lines = with_wrapped_labels(frame, label)
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
-        y=alt.Y(f"{label}:N", sort=None, title=None),
+        x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4)),
+        y=category_axis(lines, None),
         tooltip=[alt.Tooltip(f"{date}:T", format="%d %B %Y"), alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{kind}:N")],
     )
     points = base.mark_point(size=120, filled=True).encode(
         color=alt.Color(f"{kind}:N", title=kind.replace("_", " ")), shape=alt.Shape(f"{kind}:N", title=kind.replace("_", " ")))
-    return points.properties(title=title, width=420)
+    return for_the_page(points.properties(title=title_text(title)), most_lines)
+
+
+def powers_of_ten(values: pd.Series) -> list[float]:
+    """The powers of ten from just below the smallest to just above the largest of ``values`` (log-axis ticks)."""
+    positive = values[values > 0]
+    low, high = math.floor(math.log10(positive.min())), math.ceil(math.log10(positive.max()))
+    return [10.0 ** k for k in range(low, high + 1)]
 
 
 def dots_on_log_scale(frame: pd.DataFrame, category: str, value: str, kind: str, title: str, value_title: str) -> alt.Chart:
-    """One dot per row on a logarithmic axis (for counts of very different sizes), coloured and shaped by kind."""
+    """One dot per row on a logarithmic axis (for counts of very different sizes), coloured and shaped by kind.
+
+    The axis is marked at powers of ten, written out (1,000 · 100,000 · 1 million), never as 1k or 1G.
+    """
+    frame, lines, most_lines = with_wrapped_labels(frame, category)
+    ticks = powers_of_ten(frame[value])
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{category}:N", sort=None, title=None),
-        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
+        y=category_axis(lines, None),
+        x=alt.X(f"{value}:Q", title=title_text(value_title),
+                scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]),
+                axis=alt.Axis(values=ticks, labelExpr=COUNT_LABEL, labelOverlap="greedy", labelFlush=True)),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.0f"), alt.Tooltip(f"{kind}:N")],
     )
     dots = base.mark_point(size=110, filled=True).encode(
         color=alt.Color(f"{kind}:N", title=kind.replace("_", " ")), shape=alt.Shape(f"{kind}:N", title=kind.replace("_", " ")))
-    labels = base.mark_text(align="left", dx=8, color="#222").encode(text=alt.Text(f"{value}:Q", format=",.0f"))
-    return (dots + labels).properties(title=title, width=420)
+    return for_the_page(dots.properties(title=title_text(title)), most_lines)
 
 
 def vertical_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str) -> alt.Chart:
-    """Vertical bars in the order of ``frame`` (e.g. months), with value labels."""
+    """Vertical bars in the order of ``frame`` (e.g. months), with value labels; labels wrap at spaces."""
+    frame, lines, _ = with_wrapped_labels(frame, category, width=4)
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{value}:Q", title=value_title),
+        x=alt.X(f"{lines}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelExpr=WRAPPED_LABEL)),
+        y=alt.Y(f"{value}:Q", title=title_text(value_title), scale=alt.Scale(domainMax=room_for_labels(frame[value], 0.15))),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")],
     )
     bars = base.mark_bar(color=PALETTE[0])
-    labels = base.mark_text(dy=-6, color="#222").encode(text=alt.Text(f"{value}:Q"))
-    return (bars + labels).properties(title=title, width=520)
+    labels = base.mark_text(dy=-8).encode(text=alt.Text(f"{value}:Q"))
+    return for_the_page((bars + labels).properties(title=title_text(title), height=240))
 
 
 def interval_chart(frame: pd.DataFrame, category: str, low: str, middle: str, high: str, marker: str,
                    title: str, value_title: str) -> alt.Chart:
     """A range bar from ``low`` to ``high`` with a tick at ``middle`` and a diamond at ``marker``, one row each."""
-    base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", sort=None, title=None))
-    axis = alt.Axis(format=",.0f")
+    frame, lines, most_lines = with_wrapped_labels(frame, category)
+    base = alt.Chart(frame).encode(y=category_axis(lines, None))
+    axis = alt.Axis(format=",.0f", labelOverlap="greedy", labelFlush=True)
     bars = base.mark_bar(color=LIGHT, height=14).encode(
-        x=alt.X(f"{low}:Q", title=value_title, axis=axis), x2=f"{high}:Q",
-        tooltip=[alt.Tooltip(f"{c}:Q", format=",.0f") for c in (low, middle, high, marker)])
+        x=alt.X(f"{low}:Q", title=title_text(value_title), axis=axis), x2=f"{high}:Q",
+        tooltip=[alt.Tooltip(f"{category}:N")] + [alt.Tooltip(f"{c}:Q", format=",.0f") for c in (low, middle, high, marker)])
     ticks = base.mark_tick(color=PALETTE[0], thickness=3, size=18).encode(x=f"{middle}:Q")
     published = base.mark_point(shape="diamond", size=120, filled=True, color=PALETTE[1]).encode(x=f"{marker}:Q")
-    return (bars + ticks + published).properties(title=title, width=520)
+    return for_the_page((bars + ticks + published).properties(title=title_text(title)), max(most_lines, 2))
 
 
 def tornado(frame: pd.DataFrame, category: str, low: str, high: str, title: str, value_title: str) -> alt.Chart:
     """Tornado chart: one bar per input from the result at its low value to the result at its high value."""
-    base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", sort=None, title=None))
+    frame, lines, most_lines = with_wrapped_labels(frame, category)
+    base = alt.Chart(frame).encode(y=category_axis(lines, None))
     bars = base.mark_bar(color=PALETTE[0]).encode(
-        x=alt.X(f"{low}:Q", title=value_title, axis=alt.Axis(format=",.0f")), x2=f"{high}:Q",
+        x=alt.X(f"{low}:Q", title=title_text(value_title), axis=alt.Axis(format=",.0f", labelOverlap="greedy", labelFlush=True)),
+        x2=f"{high}:Q",
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{low}:Q", format=",.0f"),
                  alt.Tooltip(f"{high}:Q", format=",.0f")])
-    return bars.properties(title=title, width=520)
+    return for_the_page(bars.properties(title=title_text(title)), most_lines)
 
 
 def line_chart(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str) -> alt.Chart:
     """A line with points, for a quantity that changes with a parameter."""
-    return alt.Chart(frame).mark_line(point=True, color=PALETTE[0]).encode(
-        x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{y}:Q", title=y_title),
+    return for_the_page(alt.Chart(frame).mark_line(point=True, color=PALETTE[0]).encode(
+        x=alt.X(f"{x}:Q", title=title_text(x_title)), y=alt.Y(f"{y}:Q", title=title_text(y_title)),
         tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".1f")],
-    ).properties(title=title, width=520)
+    ).properties(title=title_text(title), height=260))

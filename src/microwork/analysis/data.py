@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,49 @@ BIBTEX_ENTRY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", flags=re.M)
 def bibliography_entries(text: str) -> list[str]:
     """The entry keys of a BibTeX text, in order (a key written twice appears twice)."""
     return BIBTEX_ENTRY.findall(text)
+
+
+BIBTEX_FIELD = re.compile(r"(\w+)\s*=\s*(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|\d+|\w+)")
+# LaTeX accents as the bibliography writes them ({\'e}, {\"a}) and the Unicode combining mark of each.
+LATEX_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "c": "\u0327"}
+
+
+def latex_to_text(value: str) -> str:
+    """A BibTeX field as plain text: accents as letters ({\\'e} is é), TeX quotes as “ ”, braces and ``\\&``
+    escapes removed."""
+    accented = re.sub(r"\{?\\([`'^\"~c])\s*\{?(\w)\}?\}?",
+                      lambda m: unicodedata.normalize("NFC", m.group(2) + LATEX_ACCENTS[m.group(1)]), value)
+    quoted = accented.replace("``", "\u201c").replace("''", "\u201d").replace("\\&", "&")
+    return re.sub(r"\s+", " ", quoted.replace("{", "").replace("}", "")).strip()
+
+
+def bibliography_fields(text: str) -> dict[str, dict[str, str]]:
+    """Each entry of a BibTeX text, by key: its fields (lower-case names) as plain text."""
+    starts = [(m.start(), m.group(1)) for m in BIBTEX_ENTRY.finditer(text)] + [(len(text), "")]
+    entries = {}
+    for (start, key), (end, _) in zip(starts, starts[1:]):
+        body = text[start:end].split(",", 1)[1] if "," in text[start:end] else ""
+        entries[key] = {name.lower(): latex_to_text(value.strip("{}") if value.startswith("{") else value)
+                        for name, value in BIBTEX_FIELD.findall(body)}
+    return entries
+
+
+def author_year(fields: dict[str, str]) -> str:
+    """How the book cites an entry, author-year as in its citations: "Tubaro et al., 2020",
+    "Tubaro and Casilli, 2019"; the title stands for a missing author, "n.d." for a missing year."""
+    people = [name.strip() for name in fields.get("author", "").split(" and ") if name.strip()]
+    surnames = [name.split(",")[0].strip() for name in people]
+    if len(surnames) > 2:
+        who = f"{surnames[0]} et al."
+    else:
+        who = " and ".join(surnames) or fields.get("title", "untitled")
+    return f"{who}, {fields.get('year', 'n.d.')}"
+
+
+def source_labels(path: Path | None = None) -> dict[str, str]:
+    """The author-year label of every entry of ``references.bib``, by key (what a chart shows for a source)."""
+    path = path or project_root() / "references.bib"
+    return {key: author_year(fields) for key, fields in bibliography_fields(read_logged(path).decode("utf-8")).items()}
 
 
 def bibliography_keys(path: Path | None = None) -> set[str]:

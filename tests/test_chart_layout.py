@@ -1,0 +1,160 @@
+"""Charts fit their reader: drawn at the width of the page, text readable, nothing cut, light and dark.
+
+Every chart of every page is measured in a real browser at a phone width (390 px) and a desktop width
+(1280 px): each SVG ``text`` is drawn at 12 CSS px or more (computed font size times the SVG's scale on
+screen), none is cut with "…", and each lies inside its chart's SVG box. In dark mode the chart does not
+sit on a white panel, and its text keeps 4.5:1 contrast with what is behind it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from microwork.pipeline.pdf import serve
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (390, 1280)
+SMALLEST_TEXT_PX = 12
+TEXT_CONTRAST = 4.5
+
+# Every visible text of every drawn chart, as the reader sees it.
+MEASURE_TEXTS = """() => [...document.querySelectorAll('.mw-vega')].flatMap(chart => {
+  const svg = chart.querySelector('svg');
+  if (!svg) return [{chart: chart.id, missing: true}];
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')]
+    .filter(t => t.textContent.trim() && t.checkVisibility({opacityProperty: true, visibilityProperty: true}))
+    .map(t => {
+      const m = t.getScreenCTM(), r = t.getBoundingClientRect();
+      return {chart: chart.id, text: t.textContent,
+              px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
+              outside: Math.max(box.left - r.left, r.right - box.right, box.top - r.top, r.bottom - box.bottom),
+              fill: getComputedStyle(t).fill};
+    });
+})"""
+
+# The colour behind each chart: the SVG's own background, else the first opaque background around it.
+BACKGROUNDS = """() => [...document.querySelectorAll('.mw-vega svg')].map(svg => {
+  for (let el = svg; el; el = el.parentElement) {
+    const colour = getComputedStyle(el).backgroundColor;
+    if (colour && colour !== 'transparent' && !/rgba\\(.*,\\s*0\\)$/.test(colour)) return colour;
+  }
+  return 'rgb(255, 255, 255)';
+})"""
+
+
+def rgb(colour: str) -> tuple[float, float, float]:
+    """The red, green and blue channels (0-255) of a CSS ``rgb()``/``rgba()`` or ``#rrggbb`` colour."""
+    if colour.startswith("#"):
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(float(c) for c in re.findall(r"[\d.]+", colour)[:3])
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance (WCAG 2)."""
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in rgb(colour))]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def chart_pages(site) -> list[str]:
+    """The pages of the built site that draw at least one chart."""
+    return sorted(str(p.relative_to(site)) for p in site.glob("chapters/*.html") if 'class="mw-vega"' in p.read_text())
+
+
+def drawn_page(browser, url: str, width: int, dark: bool = False):
+    """``url`` opened at ``width`` CSS px (light or dark system preference), once every chart is drawn."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light")
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.mw-vega')].every(e => ['drawn', 'failed'].includes(e.dataset.chartStatus))",
+        timeout=20_000)
+    return page
+
+
+def layout_problems(texts: list[dict]) -> list[str]:
+    """What a reader could not read: missing charts, text under 12 px, text cut with "…", text outside its SVG."""
+    problems = []
+    for t in texts:
+        if t.get("missing"):
+            problems.append(f"{t['chart']}: not drawn")
+            continue
+        where = f"{t['chart']}: {t['text']!r}"
+        if t["px"] < SMALLEST_TEXT_PX - 0.05:
+            problems.append(f"{where} drawn at {t['px']:.1f} px")
+        if t["text"].rstrip().endswith("…"):
+            problems.append(f"{where} is cut")
+        if t["outside"] > 1:
+            problems.append(f"{where} extends {t['outside']:.0f} px outside its chart")
+    return problems
+
+
+def dark_problems(texts: list[dict], backgrounds: list[str]) -> list[str]:
+    """Charts on a white panel in dark mode, and text without 4.5:1 contrast against the chart's background."""
+    problems = [f"chart {i} sits on {b}" for i, b in enumerate(backgrounds) if luminance(b) > 0.5]
+    behind = backgrounds[0] if backgrounds else "rgb(255, 255, 255)"
+    problems += [f"{t['chart']}: {t['text']!r} in {t['fill']} on {behind} ({contrast(t['fill'], behind):.1f}:1)"
+                 for t in texts if not t.get("missing") and contrast(t["fill"], behind) < TEXT_CONTRAST]
+    return problems
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    return (built_book / "_build" / "html").resolve()
+
+
+@pytest.fixture(scope="module")
+def site_url(site):
+    with serve(site) as url:
+        yield url
+
+
+def test_some_pages_draw_charts(site):
+    assert len(chart_pages(site)) >= 8
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chart_text_is_readable_and_whole(browser, site, site_url, width):
+    problems = []
+    for path in chart_pages(site):
+        page = drawn_page(browser, f"{site_url}/{path}", width)
+        problems += [f"{path} at {width} px: {p}" for p in layout_problems(page.evaluate(MEASURE_TEXTS))]
+        page.close()
+    assert problems == []
+
+
+def test_dark_mode_charts_are_dark_and_legible(browser, site, site_url):
+    problems = []
+    for path in chart_pages(site):
+        page = drawn_page(browser, f"{site_url}/{path}", 390, dark=True)
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        texts, backgrounds = page.evaluate(MEASURE_TEXTS), page.evaluate(BACKGROUNDS)
+        problems += [f"{path}: {p}" for p in dark_problems(texts, backgrounds) + layout_problems(texts)]
+        page.close()
+    assert problems == []
+
+
+def test_charts_follow_a_theme_switch_and_a_resize(browser, site_url):
+    page = drawn_page(browser, f"{site_url}/chapters/size.html", 1280)
+    light = page.evaluate(BACKGROUNDS)[0]
+    page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
+    page.wait_for_function("() => document.querySelector('.mw-vega').dataset.chartTheme === 'dark'", timeout=10_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.mw-vega')].every(e => e.dataset.chartStatus === 'drawn')", timeout=20_000)
+    dark = page.evaluate(BACKGROUNDS)[0]
+    assert luminance(light) > 0.5 > luminance(dark), (light, dark)
+    assert dark_problems(page.evaluate(MEASURE_TEXTS), page.evaluate(BACKGROUNDS)) == []
+    wide = page.evaluate("() => document.querySelector('.mw-vega svg').getBoundingClientRect().width")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.wait_for_function(f"() => document.querySelector('.mw-vega svg').getBoundingClientRect().width < {wide} - 100",
+                           timeout=10_000)
+    assert layout_problems(page.evaluate(MEASURE_TEXTS)) == []
+    page.close()
