@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 WIDTHS = (390, 1280)
 SMALLEST_TEXT_PX = 12
 TEXT_CONTRAST = 4.5
+SI_NUMBER = re.compile(r"^[−-]?\d+(\.\d+)?\s?[kMGTP]$")  # 1G, 10k, 2.5M: not how people write counts
 
 # Every visible text of every drawn chart, as the reader sees it.
 MEASURE_TEXTS = """() => [...document.querySelectorAll('.mw-vega')].flatMap(chart => {
@@ -81,7 +82,8 @@ def drawn_page(browser, url: str, width: int, dark: bool = False):
 
 
 def layout_problems(texts: list[dict]) -> list[str]:
-    """What a reader could not read: missing charts, text under 12 px, text cut with "…", text outside its SVG."""
+    """What a reader could not read: missing charts, text under 12 px, text cut with "…", numbers such as "1G",
+    text outside its SVG."""
     problems = []
     for t in texts:
         if t.get("missing"):
@@ -92,6 +94,8 @@ def layout_problems(texts: list[dict]) -> list[str]:
             problems.append(f"{where} drawn at {t['px']:.1f} px")
         if t["text"].rstrip().endswith("…"):
             problems.append(f"{where} is cut")
+        if SI_NUMBER.match(t["text"].strip()):
+            problems.append(f"{where} uses an SI prefix")
         if t["outside"] > 1:
             problems.append(f"{where} extends {t['outside']:.0f} px outside its chart")
     return problems
@@ -158,3 +162,26 @@ def test_charts_follow_a_theme_switch_and_a_resize(browser, site_url):
                            timeout=10_000)
     assert layout_problems(page.evaluate(MEASURE_TEXTS)) == []
     page.close()
+
+
+RAW_HEADER = re.compile(r"_|^q\d+$")  # a column name such as gap_to_published or q05, not words
+
+
+def data_tables(site) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """The folded data table under each chart of the site: headers, every cell, the numeric cells (by chart)."""
+    tables = {}
+    for path in chart_pages(site):
+        page = (site / path).read_text()
+        for name, body in re.findall(r'<details class="mw-data" id="data-([^"]+)">(.*?)</details>', page, re.S):
+            tables[name] = (re.findall(r"<th>(.*?)</th>", body), re.findall(r"<td[^>]*>(.*?)</td>", body),
+                            re.findall(r'<td class="mw-number">(.*?)</td>', body))
+    return tables
+
+
+def test_data_tables_under_charts_are_written_for_people(site):
+    tables = data_tables(site)
+    assert len(tables) >= 10
+    for name, (headers, cells, numbers) in tables.items():
+        assert not [h for h in headers if RAW_HEADER.search(h)], name
+        assert not {"True", "False", "nan", "NaN", "None"} & set(cells), name
+        assert not [n for n in numbers if re.search(r"\.\d{5,}|\d{5,}", n)], (name, numbers)

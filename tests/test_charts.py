@@ -1,11 +1,18 @@
-"""Chart colours stay distinguishable in grayscale; charts with many categories also use shapes."""
+"""Chart colours stay distinguishable in grayscale, in light and dark mode; charts with many categories also use
+shapes; charts fit the page (exports keep a fixed width), axes speak in words, sources are named author-year,
+and the data table under a chart is written for people."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 
-from microwork.analysis.charts import LIGHT, PALETTE
+import pandas as pd
+import pytest
+
+from microwork.analysis import charts, data
+from microwork.analysis.charts import DARK_COLOURS, DARK_PAGE, LIGHT, PALETTE, TEXT
 
 
 def luminance(colour: str) -> float:
@@ -54,3 +61,111 @@ def test_many_categories_are_also_told_apart_by_shape(repo_root):
             categories = {row.get(field) for row in rows}
             if len(categories) > 3:
                 assert encoding.get("shape", {}).get("field") == field, f"{path.name}: colour alone for {field}"
+
+
+def test_dark_colours_follow_the_same_rules_on_the_dark_page():
+    dark = [DARK_COLOURS[c] for c in PALETTE]
+    for a, b in itertools.combinations(dark[:3], 2):
+        assert contrast(a, b) >= 1.5, (a, b)
+    assert contrast(DARK_COLOURS[PALETTE[0]], DARK_COLOURS[LIGHT]) >= 3
+    for colour in dark + [DARK_COLOURS[LIGHT]]:
+        assert contrast(colour, DARK_PAGE) >= 3, colour
+    assert contrast(DARK_COLOURS[TEXT], DARK_PAGE) >= 4.5 and contrast(TEXT, "#ffffff") >= 4.5
+    assert contrast(charts.DARK_AXIS, DARK_PAGE) >= 3
+
+
+def snapshots(repo_root):
+    return {p.name: json.loads(p.read_text()) for p in sorted((repo_root / "tests" / "snapshots" / "charts").glob("*.vl.json"))}
+
+
+def encodings(spec: dict):
+    """Every (channel, encoding) of every layer (a tooltip's list of fields is not an axis: skipped)."""
+    for layer in layers(spec):
+        yield from ((c, e) for c, e in layer.get("encoding", {}).items() if isinstance(e, dict))
+
+
+def test_charts_are_as_wide_as_the_page_and_exports_have_a_fixed_width(repo_root):
+    for name, spec in snapshots(repo_root).items():
+        assert spec["width"] == "container", name
+        assert charts.exported(spec)["width"] == charts.EXPORT_WIDTH, name
+        assert spec["usermeta"]["dark"] == charts.dark_theme(), name
+
+
+def test_an_exported_figure_is_drawn_at_the_export_width(tmp_path):
+    frame = pd.DataFrame({"tier": ["casual", "routine"], "persons": [266126, 52337]})
+    paths = charts.export(charts.horizontal_bars(frame, "tier", "persons", "Tiers", "persons"), frame, "t", tmp_path)
+    assert re.search(r'<svg[^>]* width="640"', paths["svg"].read_text())
+
+
+def test_no_text_is_truncated_by_the_theme():
+    config = charts.theme()["config"]
+    assert config["axis"]["labelLimit"] == config["legend"]["labelLimit"] == config["title"]["limit"] == 0
+    assert min(config["axis"]["labelFontSize"], config["legend"]["labelFontSize"], config["text"]["fontSize"]) >= 12
+
+
+SI_FORMAT = re.compile(r"s$")  # d3-format's SI prefixes (1G, 10k): "s", "~s", ".2s"
+
+
+def test_axes_never_use_si_prefixes(repo_root):
+    for name, spec in snapshots(repo_root).items():
+        for channel, encoding in encodings(spec):
+            axis = encoding.get("axis") or {}
+            assert not SI_FORMAT.search(str(axis.get("format", ""))), (name, channel, axis)
+            if (encoding.get("scale") or {}).get("type") == "log":
+                assert axis.get("labelExpr") == charts.COUNT_LABEL, (name, channel)
+
+
+def test_log_axis_ticks_are_powers_of_ten_in_words():
+    assert charts.powers_of_ten(pd.Series([14_903, 1_500_000])) == [1e4, 1e5, 1e6, 1e7]
+
+
+def test_long_labels_are_wrapped_not_cut():
+    frame, column, lines = charts.with_wrapped_labels(
+        pd.DataFrame({"label": ["hold a diploma above two years of higher education (bac+2)", "women"]}), "label")
+    assert lines == 3 and frame[column].tolist()[1] == "women"
+    assert all(len(line) <= charts.LABEL_LINE for line in frame[column][0].split("\n"))
+    assert " ".join(frame[column][0].split("\n")) == frame["label"][0]
+
+
+def test_charts_name_their_sources_author_year_not_by_key(repo_root):
+    keys = data.bibliography_keys(repo_root / "references.bib")
+    for name, spec in snapshots(repo_root).items():
+        for rows in spec.get("datasets", {}).values():
+            for row in rows:
+                shown = [str(v) for k, v in row.items() if k.endswith("_lines") or k == "label"]
+                words = set(re.findall(r"[A-Za-z0-9_]+", " ".join(shown)))
+                assert not words & keys, (name, words & keys)
+
+
+BIB = r"""
+@article{TLC2020,
+  author  = {Tubaro, Paola and Le Ludec, Cl{\'e}ment and Casilli, Antonio A.},
+  title   = {Counting `micro-workers'},
+  year    = {2020},
+}
+@misc{Senate2019, author = {Tubaro, Paola and Casilli, Antonio A.}, year = {2019}, month = oct}
+@misc{KLS2021, author = {K{\"a}ssi, Otto}, title = {X}, year = 2021}
+@misc{Press2019, title = {Les ``travailleurs du clic''}, howpublished = {web}, year = {2019}, month = may}
+@misc{ILO2021, author = {{International Labour Office}}}
+"""
+
+
+@pytest.mark.parametrize("key, label", [
+    ("TLC2020", "Tubaro et al., 2020"),
+    ("Senate2019", "Tubaro and Casilli, 2019"),
+    ("KLS2021", "Kässi, 2021"),
+    ("Press2019", "Les “travailleurs du clic”, 2019"),   # no author: the title, as the book's citations do
+    ("ILO2021", "International Labour Office, n.d."),
+])
+def test_sources_are_named_author_year(key, label):
+    assert data.author_year(data.bibliography_fields(BIB)[key]) == label
+
+
+def test_data_table_is_written_for_people_and_escaped():
+    frame = pd.DataFrame({"gap_to_published": [0.199041], "is_published": [True], "q05": [1250.0],
+                          "people": [251256.69], "who": ["<script>x</script>"]})
+    table = charts.data_table_html(frame, "t", {"q05": "5th percentile"}, {"gap_to_published": "signed percent"})
+    heads = re.findall(r"<th>(.*?)</th>", table)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
+    assert heads == ["Gap to published", "Is published", "5th percentile", "People", "Who"]
+    assert cells == ["+19.9 %", "yes", "1250", "251,257", "&lt;script&gt;x&lt;/script&gt;"]

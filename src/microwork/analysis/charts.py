@@ -357,7 +357,7 @@ def timeline(frame: pd.DataFrame, date: str, label: str, kind: str, title: str) 
     """Dated events on a time axis, one row each, coloured (and shaped) by kind."""
     frame, lines, most_lines = with_wrapped_labels(frame, label)
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4)),
+        x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": 1})),
         y=category_axis(lines, None),
         tooltip=[alt.Tooltip(f"{date}:T", format="%d %B %Y"), alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{kind}:N")],
     )

@@ -30,7 +30,7 @@ def estimates_side_by_side(published: pd.DataFrame, cited: dict[str, str] | None
         raise ValueError(f"counts of people without put_forward_by in published_figures: {', '.join(unlabelled)}")
     side = published.set_index("figure_id")["put_forward_by"]
     counts["who"] = [who_said_it(row, side.get(row["restates"])) for _, row in counts.iterrows()]
-    counts["label"] = counts["description"] + " (" + counts["source"].map(cited) + ")"
+    counts["label"] = counts["description"] + " (" + counts["source"].map(cited).fillna(counts["source"]) + ")"
     return counts.sort_values("value", ascending=False)[
         ["figure_id", "label", "comparator", "value", "who", "source", "locator", "flag"]]
 
@@ -42,7 +42,7 @@ def counts_of_people(estimates: pd.DataFrame, cited: dict[str, str] | None = Non
     cited = source_labels() if cited is None else cited
     counted = estimates[estimates["unit"].isin(["persons", "profiles", "full-time equivalents"])].copy()
     year = counted["year"].map(lambda y: "year not given" if pd.isna(y) else str(int(y)))
-    counted["label"] = counted["measure"] + ", " + year + " (" + counted["source"].map(cited) + ")"
+    counted["label"] = counted["measure"] + ", " + year + " (" + counted["source"].map(cited).fillna(counted["source"]) + ")"
     return counted
 
 
