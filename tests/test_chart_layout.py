@@ -166,3 +166,26 @@ def test_charts_follow_a_theme_switch_and_a_resize(browser, site_url):
         assert all(abs(svg - column) <= 1 for svg, column in page.evaluate(widths)), (width, page.evaluate(widths))
         assert layout_problems(page.evaluate(MEASURE_TEXTS)) == []
     page.close()
+
+
+RAW_HEADER = re.compile(r"_|^q\d+$")  # a column name such as gap_to_published or q05, not words
+
+
+def data_tables(site) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """The folded data table under each chart of the site: headers, every cell, the numeric cells (by chart)."""
+    tables = {}
+    for path in chart_pages(site):
+        page = (site / path).read_text()
+        for name, body in re.findall(r'<details class="mw-data" id="data-([^"]+)">(.*?)</details>', page, re.S):
+            tables[name] = (re.findall(r"<th>(.*?)</th>", body), re.findall(r"<td[^>]*>(.*?)</td>", body),
+                            re.findall(r'<td class="mw-number">(.*?)</td>', body))
+    return tables
+
+
+def test_data_tables_under_charts_are_written_for_people(site):
+    tables = data_tables(site)
+    assert len(tables) >= 10
+    for name, (headers, cells, numbers) in tables.items():
+        assert not [h for h in headers if RAW_HEADER.search(h)], (name, headers)
+        assert not {"True", "False", "nan", "NaN", "None"} & set(cells), name
+        assert not [n for n in numbers if re.search(r"\.\d{5,}|\d{5,}", n)], (name, numbers)
