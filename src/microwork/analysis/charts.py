@@ -253,10 +253,12 @@ def data_table_html(data: pd.DataFrame, name: str, titles: Mapping[str, str] | N
     titles = {**field_titles([data]), **(titles or {})}
     numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])]
     kinds = {**{c: readable.column_kind(str(c), data[c].tolist()) for c in data.columns}, **(kinds or {})}
-    head = "".join(f"<th>{html.escape(column_title(c, titles))}</th>" for c in data.columns)
-    rows = "".join("<tr>" + "".join(cell_html(v, kinds.get(c), c in numeric) for c, v in zip(data.columns, row))
-                   + "</tr>\n" for row in data.itertuples(index=False))
-    table = f'<table class="mw-data-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
+    # Cells are separated by new lines: the search index reads the page's text, and "Clickworker" next to
+    # "72,000" without a space between them would be indexed as one word.
+    head = "\n".join(f"<th>{html.escape(column_title(c, titles))}</th>" for c in data.columns)
+    rows = "".join("<tr>\n" + "\n".join(cell_html(v, kinds.get(c), c in numeric) for c, v in zip(data.columns, row))
+                   + "\n</tr>\n" for row in data.itertuples(index=False))
+    table = f'<table class="mw-data-table">\n<thead><tr>\n{head}\n</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
     return (f'<details class="mw-data" id="data-{name}"><summary>Data table of this chart</summary>\n'
             f"{table}\n</details>")
 
