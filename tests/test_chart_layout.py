@@ -72,9 +72,12 @@ def chart_pages(site) -> list[str]:
 
 
 def drawn_page(browser, url: str, width: int, dark: bool = False):
-    """``url`` opened at ``width`` CSS px (light or dark system preference), once every chart is drawn."""
+    """``url`` opened at ``width`` CSS px (light or dark system preference), scrolled to its first chart, once
+    every chart is drawn."""
     page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light")
     page.goto(url, wait_until="load")
+    # The chart library is loaded when a chart comes near the screen (microwork-charts.js).
+    page.evaluate("() => { const chart = document.querySelector('.mw-vega'); if (chart) chart.scrollIntoView(); }")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.mw-vega')].every(e => ['drawn', 'failed'].includes(e.dataset.chartStatus))",
         timeout=20_000)

@@ -164,8 +164,8 @@ def test_sources_are_named_author_year(key, label):
 def test_data_table_is_written_for_people_and_escaped():
     frame = pd.DataFrame({"gap_to_published": [0.199041], "is_published": [True], "q05": [1250.0],
                           "people": [251256.69], "who": ["<script>x</script>"]})
-    table = charts.data_table_html(frame, "t", {"q05": "5th percentile"}, {"gap_to_published": "signed percent"})
+    table = charts.data_table_html(frame, "t", {"q05": "5th percentile"}, {"gap_to_published": "change"})
     heads = re.findall(r"<th>(.*?)</th>", table)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
     assert heads == ["Gap to published", "Is published", "5th percentile", "People", "Who"]
-    assert cells == ["+19.9 %", "yes", "1250", "251,257", "&lt;script&gt;x&lt;/script&gt;"]
+    assert cells == ["+19.9%", "yes", "1,250", "251,257", "&lt;script&gt;x&lt;/script&gt;"]

@@ -102,35 +102,3 @@ def test_values_are_shown_as_the_prose_prints_them(tmp_path):
     lines = readable.results_table({"product": 337980.02, "gap": -0.0559, "other": 251256.69}, {}, formats)
     assert lines[0].endswith("337,980.02") and lines[1].endswith("-5.6%") and lines[2].endswith("251,257")
 
-
-@pytest.mark.parametrize("value, kind, text", [
-    (0.199041, None, "0.199"),
-    (251256.69, None, "251,257"),
-    (True, None, "yes"),
-    (False, None, "no"),
-    (1, "yes/no", "yes"),
-    (None, None, ""),
-    (float("nan"), "count", ""),
-    (1250, "count", "1,250"),            # a count column has separators even under 10,000
-    (158744.3, "count", "158,744"),
-    (0.199041, "percent", "19.9 %"),
-    (0.199041, "signed percent", "+19.9 %"),
-    (-0.0558732, "signed percent", "-5.59 %"),
-    (2019, None, "2019"),
-    ("<b>x</b>", None, "<b>x</b>"),      # text as written: the caller escapes it for where it goes
-])
-def test_table_cells_are_written_for_people(value, kind, text):
-    assert readable.cell(value, kind) == text
-
-
-def test_table_cells_take_numpy_and_pandas_values():
-    import numpy as np
-    import pandas as pd
-
-    assert [readable.cell(v) for v in (np.int64(14903), np.float64(0.5), np.bool_(False), pd.NA, pd.NaT)] == \
-        ["14,903", "0.5", "no", "", ""]
-
-
-def test_an_unknown_kind_of_cell_is_refused():
-    with pytest.raises(ValueError, match="unknown kind"):
-        readable.cell(1, "money")
