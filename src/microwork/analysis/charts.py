@@ -346,11 +346,12 @@ def show_figure(
     labels = {"png": "PNG", "svg": "SVG", "csv": "data (CSV)", "vl.json": "Vega-Lite spec"}
     downloads = " · ".join(f"{{download}}`{labels[kind]} <{path.as_posix()}>`" for kind, path in paths.items())
     # A numbered figure (cross-references: {numref}`fig-NAME`). On screen it shows only its caption under the
-    # interactive chart; in print and PDF its static SVG replaces the chart.
+    # interactive chart; in print and PDF its static SVG replaces the chart. The downloads (class mw-downloads) are
+    # left out of print.
     display(Markdown(
         f":::{{figure}} {paths['svg'].as_posix()}\n:name: fig-{name}\n:alt: {one_line(description)}\n"
         f":figclass: mw-static-figure\n\n{escape_markdown(description)}\n:::\n\n"
-        f"Download: {downloads}\n\n"
+        f":::{{container}} mw-downloads\nDownload: {downloads}\n:::\n\n"
         f"{provenance(inputs if inputs is not None else data, sources, parameters)}"
     ))
 
