@@ -66,12 +66,15 @@ def html_pages(built_book, browser):
       h1.querySelectorAll('.headerlink').forEach(e => e.remove());
       // What print leaves out by design: code cells folded on screen (the tag hide-cell, or hide-input's code).
       const printed = e => !e.closest('.tag_hide-cell, .tag_hide-input > .cell_input');
-      const texts = selector => [...document.querySelectorAll(selector)].filter(printed).map(e => e.textContent)
-        .filter(t => t.trim());
+      const texts = (selector, read = e => e.textContent) => [...document.querySelectorAll(selector)].filter(printed)
+        .map(read).filter(t => t.trim());
+      // A table cell's text as printed (innerText under print media): without its header label, which shows only
+      // when a table is stacked on a phone.
+      const printedText = e => e.innerText;
       return {
         title: h1.textContent.replace(/\\s+/g, ' ').trim(),
         figures: texts('figure .caption-number').map(t => t.trim()),
-        cells: texts('article table:not(.mw-data-table) th, article table:not(.mw-data-table) td'),
+        cells: texts('article table:not(.mw-data-table) th, article table:not(.mw-data-table) td', printedText),
         code: texts('article pre'),
         solutions: texts('div.solution section > p, div.solution section > ul > li'),
       };
@@ -79,6 +82,7 @@ def html_pages(built_book, browser):
     pages = {}
     with serve(site) as base:
         page = browser.new_page()
+        page.emulate_media(media="print")
         for html in sorted((site / "chapters").glob("*.html")):
             page.goto(f"{base}/chapters/{html.name}")
             pages[html.stem] = page.evaluate(script)
