@@ -169,3 +169,15 @@ def test_data_table_is_written_for_people_and_escaped():
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
     assert heads == ["Gap to published", "Is published", "5th percentile", "People", "Who"]
     assert cells == ["+19.9%", "yes", "1,250", "251,257", "&lt;script&gt;x&lt;/script&gt;"]
+
+
+def test_bar_values_are_printed_beyond_their_bars_on_either_side_of_zero():
+    # A negative bar's value printed after its end would sit on the bar itself (dark on dark: unreadable).
+    frame = pd.DataFrame({"estimator": ["raw sum", "survey of active workers"], "bias": [38.0, -22.0]})
+    spec = charts.horizontal_bars(frame, "estimator", "bias", "Bias", "bias, percent").to_dict()
+    texts = {layer["transform"][0]["filter"]: layer["mark"] for layer in spec["layer"] if "transform" in layer}
+    assert texts == {"(datum['bias'] >= 0)": {"type": "text", "align": "left", "dx": 4},
+                     "(datum['bias'] < 0)": {"type": "text", "align": "right", "dx": -4}}
+    scale = spec["layer"][0]["encoding"]["x"]["scale"]
+    assert scale["domainMin"] < -22 and scale["domainMax"] > 38, "room for the printed values on both sides"
+    assert charts.room_for_labels(pd.Series([10.0, 20.0])) == {"domainMax": 25.0}, "no negative side without negatives"

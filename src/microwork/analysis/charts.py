@@ -161,18 +161,24 @@ def horizontal_bars(
     base = alt.Chart(frame).encode(
         y=category_axis(label, sort),
         x=alt.X(f"{value}:Q", title=title_text(value_title), axis=alt.Axis(format=",.0f"),
-                scale=alt.Scale(domainMax=room_for_labels(frame[value]))),
+                scale=alt.Scale(**room_for_labels(frame[value]))),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.0f")],
     )
     bars = base.mark_bar().encode(color=colour)
-    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text(f"{value}:Q", format=",.0f"))
-    return for_the_page((bars + labels).properties(title=title_text(title)), most_lines)
+    # Each value is printed beyond the end of its bar: after a positive bar, before a negative one (never on it).
+    text = alt.Text(f"{value}:Q", format=",.0f")
+    after = base.transform_filter(alt.datum[value] >= 0).mark_text(align="left", dx=4).encode(text=text)
+    before = base.transform_filter(alt.datum[value] < 0).mark_text(align="right", dx=-4).encode(text=text)
+    return for_the_page((bars + after + before).properties(title=title_text(title)), most_lines)
 
 
-def room_for_labels(values: pd.Series, share: float = 0.25) -> float:
-    """The end of a value axis that leaves room after the largest bar for its printed value."""
-    top = float(values.max()) if len(values) else 0.0
-    return top * (1 + share) if top > 0 else 1.0
+def room_for_labels(values: pd.Series, share: float = 0.25) -> dict[str, float]:
+    """The ends of a value axis (``domainMax``, and ``domainMin`` when a value is negative) that leave room beyond
+    the longest bars, on either side of zero, for their printed values: ``share`` of the axis's span."""
+    top = max(float(values.max()), 0.0) if len(values) else 0.0
+    bottom = min(float(values.min()), 0.0) if len(values) else 0.0
+    room = (top - bottom) * share
+    return {"domainMax": top + room if top > 0 else 1.0, **({"domainMin": bottom - room} if bottom < 0 else {})}
 
 
 def exported(spec: dict, width: int = EXPORT_WIDTH) -> dict:
@@ -400,7 +406,7 @@ def vertical_bars(frame: pd.DataFrame, category: str, value: str, title: str, va
     frame, lines, _ = with_wrapped_labels(frame, category, width=4)
     base = alt.Chart(frame).encode(
         x=alt.X(f"{lines}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelExpr=WRAPPED_LABEL)),
-        y=alt.Y(f"{value}:Q", title=title_text(value_title), scale=alt.Scale(domainMax=room_for_labels(frame[value], 0.15))),
+        y=alt.Y(f"{value}:Q", title=title_text(value_title), scale=alt.Scale(**room_for_labels(frame[value], 0.15))),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")],
     )
     bars = base.mark_bar(color=PALETTE[0])
