@@ -22,8 +22,7 @@ import vl_convert as vlc
 from IPython.display import HTML, Markdown, display
 
 from . import readable
-from .book import cite, code_span, escape_markdown, one_line
-from .data import resource
+from .book import cite, code_span, column_header, escape_markdown, one_line, package_fields
 from .paths import project_root
 
 # Categorical colours: the first three differ in lightness (they stay distinct in grayscale) and each has at
@@ -223,24 +222,6 @@ def without_nan(value: object) -> object:
     return value
 
 
-def field_titles(tables: list[pd.DataFrame]) -> dict[str, str]:
-    """The ``title`` the data package gives each field of the tables ``tables`` were read from (by column)."""
-    titles: dict[str, str] = {}
-    for name in dict.fromkeys(t.attrs["table"] for t in tables if "table" in t.attrs):
-        for field in resource(name)["schema"]["fields"]:
-            if field.get("title"):
-                titles.setdefault(field["name"], field["title"])
-    return titles
-
-
-def column_title(column: str, titles: Mapping[str, str]) -> str:
-    """The header of a column for people: its title, else its name in words (``label_en`` is "Label en")."""
-    if column in titles:
-        return titles[column]
-    words = str(column).replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
-
-
 def cell_html(value: object, kind: str | None, numeric: bool) -> str:
     """One escaped ``<td>`` of a data table; numbers are aligned right (class ``mw-number``)."""
     text = html.escape(readable.cell(value, kind))
@@ -251,17 +232,17 @@ def data_table_html(data: pd.DataFrame, name: str, titles: Mapping[str, str] | N
                     kinds: Mapping[str, str] | None = None) -> str:
     """The chart's data as an HTML table in a collapsed block: the text alternative a screen reader can reach.
 
-    Headers are ``titles`` (the chapter's words), else the data package's field titles, else the column name in
-    words; cells are shown by :func:`readable.cell` in the column's ``kinds`` (e.g. "change"; guessed from the
+    Headers follow :func:`book.column_header`: ``titles`` (the chapter's words), else the data package's field
+    titles, else the column name in words; cells are shown by :func:`readable.cell` in the column's ``kinds`` (e.g. "change"; guessed from the
     values by :func:`readable.column_kind` when not given). Every header and
     cell is escaped: data is text, never markup.
     """
-    titles = {**field_titles([data]), **(titles or {})}
+    fields = package_fields()
     numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])]
     kinds = {**{c: readable.column_kind(str(c), data[c].tolist()) for c in data.columns}, **(kinds or {})}
     # Cells are separated by new lines: the search index reads the page's text, and "Clickworker" next to
     # "72,000" without a space between them would be indexed as one word.
-    head = "\n".join(f"<th>{html.escape(column_title(c, titles))}</th>" for c in data.columns)
+    head = "\n".join(f"<th>{html.escape(column_header(str(c), dict(titles or {}), fields))}</th>" for c in data.columns)
     rows = "".join("<tr>\n" + "\n".join(cell_html(v, kinds.get(c), c in numeric) for c, v in zip(data.columns, row))
                    + "\n</tr>\n" for row in data.itertuples(index=False))
     table = f'<table class="mw-data-table">\n<thead><tr>\n{head}\n</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
