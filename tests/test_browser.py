@@ -156,3 +156,86 @@ def test_the_chart_library_waits_for_a_chart_to_come_near(browser, site_url):
                            timeout=20_000)
     assert sum("vega-bundle" in url for url in requested) == 1
     page.close()
+
+
+# The site's one style sheet (microwork.pipeline.stylesheet) against the files it replaces, in the browser: every
+# element of every page gets the same box and the same painted style from both, at a phone's width in light mode
+# and at a desktop's in dark mode, and with the theme's menus, dialogs and tooltips open. The charts are left out
+# (the chart library is blocked: a chart drawn between the two records would move the page).
+SAME_STYLE = "\n".join(line for line in (ROOT / "tests" / "js" / "same-style.js").read_text(encoding="utf-8").splitlines()
+                       if not line.startswith("//"))
+STYLESHEET_STATES = {  # what the reader opens: (width, the button, how, what then shows)
+    "a tooltip": (1280, "button.theme-switch-button", "hover", ".tooltip.show"),
+    "a dropdown menu": (1280, "button[aria-label='Download this page']", "click", ".dropdown-menu.show"),
+    "the search dialog": (1280, "button.search-button__button >> visible=true", "click", "#pst-search-dialog[open]"),
+    "the site navigation": (390, "button.primary-toggle >> visible=true", "click", "#pst-primary-sidebar-modal[open]"),
+    "the page contents": (390, "button.secondary-toggle >> visible=true", "click", "#pst-secondary-sidebar-modal[open]"),
+}
+
+
+def original_stylesheets(built_book) -> list[str]:
+    """The files that the site's style sheet replaces, from its first comment."""
+    text = (built_book / "_build" / "html" / "_static" / "microwork-site.css").read_text(encoding="utf-8")
+    return re.search(r"/\* Sources, in this order: (.*?) \*/", text).group(1).split()
+
+
+def style_differences(browser, url, sources, width, scheme="light", opened=None):
+    """Load ``url`` (the chart library blocked), open what ``opened`` names, compare the two style sheets."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page.route("**/vega-bundle.js", lambda request_route: request_route.abort())
+    page.goto(url, wait_until="load")
+    if opened is not None:
+        _, button, action, shown = STYLESHEET_STATES[opened]
+        getattr(page.locator(button).first, action)()
+        page.wait_for_selector(shown, state="attached", timeout=5_000)
+        page.wait_for_timeout(400)  # the theme's fade-in
+    result = page.evaluate(SAME_STYLE, sources)
+    page.close()
+    assert result["count"] > 50, "the page has hardly any element: did it load?"
+    return result["differences"]
+
+
+@pytest.mark.parametrize("width,scheme", [(390, "light"), (1280, "dark")])
+def test_the_site_stylesheet_styles_every_page_as_the_theme_files_do(browser, site_url, built_book, width, scheme):
+    sources = original_stylesheets(built_book)
+    assert "_static/styles/pydata-sphinx-theme.css" in sources and "_static/microwork.css" in sources
+    different = {path: found for path in PAGES
+                 if (found := style_differences(browser, f"{site_url}/{path}", sources, width, scheme))}
+    assert different == {}
+
+
+@pytest.mark.parametrize("opened", STYLESHEET_STATES)
+def test_the_site_stylesheet_styles_what_the_theme_opens(browser, site_url, built_book, opened):
+    width = STYLESHEET_STATES[opened][0]
+    sources = original_stylesheets(built_book)
+    assert style_differences(browser, f"{site_url}/chapters/size.html", sources, width, opened=opened) == []
+
+
+def test_the_style_comparison_can_fail(browser, site_url, built_book):
+    without_code_colours = [s for s in original_stylesheets(built_book) if "pygments" not in s]
+    assert style_differences(browser, f"{site_url}/chapters/size.html", without_code_colours, 1280) != []
+
+
+@pytest.mark.parametrize("width,button,opens", [
+    (390, "primary-toggle", "#pst-primary-sidebar-modal[open] a[href*='profile']"),
+    (390, "secondary-toggle", "#pst-secondary-sidebar-modal[open] a[href*='#']"),
+])
+def test_the_sidebar_buttons_open_the_navigation_on_a_phone(browser, site_url, width, button, opens):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{site_url}/chapters/size.html", wait_until="load")
+    visible = page.locator(f"button.{button} >> visible=true")
+    assert visible.count() == 1 and page.locator(f"button.{button}").count() == 1, "one button of each kind"
+    visible.click()
+    page.wait_for_selector(opens, timeout=5_000)
+    page.keyboard.press("Escape")
+    page.wait_for_selector("dialog[open]", state="detached", timeout=5_000)
+    page.close()
+
+
+def test_the_sidebar_button_hides_the_navigation_on_a_desktop(browser, site_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{site_url}/chapters/size.html", wait_until="load")
+    assert page.locator("#pst-primary-sidebar").is_visible()
+    page.locator("button.primary-toggle").click()
+    page.wait_for_selector("#pst-primary-sidebar.pst-sidebar-hidden", state="attached", timeout=5_000)
+    page.close()

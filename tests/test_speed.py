@@ -5,6 +5,8 @@
 - No script in <head> holds up the text: each is deferred, async, a module or JSON, or inline and at most
   sphinxext.INLINE_SCRIPT_LIMIT bytes (the rule of microwork.pipeline.sphinxext.defer_head_scripts).
 - No icon font or Font Awesome script: every Font Awesome class the pages use is drawn by microwork.css.
+- One style sheet per page, microwork-site.css (the theme's and the extensions' files joined and pruned); that it
+  styles every element as they do is checked in the browser (tests/test_browser.py).
 - Every page has one meta description of 50 to 160 characters.
 The Lighthouse scores themselves are a benchmark (bench/lighthouse.py, `make bench`), not a test.
 """
@@ -121,14 +123,27 @@ def test_chart_pages_stay_within_the_byte_budget(site):
 def test_the_budget_counts_what_the_page_loads(site):
     size = site / "chapters" / "size.html"
     loaded = {path.relative_to(site).as_posix() for path in downloads(site, size)}
-    assert {"_static/vendor/vega-bundle.js", "_static/styles/pydata-sphinx-theme.css", "_static/scripts/bootstrap.js",
+    assert {"_static/vendor/vega-bundle.js", "_static/microwork-site.css", "_static/scripts/bootstrap.js",
             "_static/microwork-charts.js", "_images/size-tiers.svg"} <= loaded
+    assert not any(path.endswith(".css") and path != "_static/microwork-site.css" for path in loaded), loaded
     # The search code and index are only for the search page (the theme's search-as-you-type is off).
     assert "searchindex.js" not in loaded and "searchindex.js" in {
         path.relative_to(site).as_posix() for path in downloads(site, site / "search.html")}
     # The theme's Font Awesome script alone would take the page over the budget.
     fontawesome = gzipped_size(site / "_static" / "scripts" / "fontawesome.js")
     assert page_weight(site, size) + fontawesome > CHART_PAGE_BUDGET
+
+
+def test_every_page_links_one_style_sheet(site):
+    """The theme's and the extensions' style sheets are one file (microwork.pipeline.stylesheet), which imports none."""
+    linked = {page.relative_to(site).as_posix(): [f for f in read(page).files if urlparse(f).path.endswith(".css")]
+              for page in pages(site)}
+    assert {page: files for page, files in linked.items() if [Path(urlparse(f).path).name for f in files]
+            != ["microwork-site.css"]} == {}
+    combined = site / "_static" / "microwork-site.css"
+    assert "@import" not in combined.read_text(encoding="utf-8")
+    theme = site / "_static" / "styles" / "pydata-sphinx-theme.css"
+    assert gzipped_size(combined) < gzipped_size(theme) / 1.5, "the combined file is hardly smaller than the theme's"
 
 
 def test_no_script_in_head_holds_up_the_page(site):

@@ -30,6 +30,8 @@ from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx.util import logging
 
+from microwork.pipeline.stylesheet import SITE_STYLESHEET, write_site_stylesheet
+
 LOGGER = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -137,8 +139,17 @@ TEMPLATE_FIXES: dict[str, list[Fix]] = {
 SEARCH_SCRIPTS = ("pydata-sphinx-theme loads Sphinx's search code and index in <head> without defer: every page waits "
                   "for them (the index alone is 66 KB) before it shows its text")
 SEARCH_PATHS = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
+THEME_STYLESHEET_LINKS = (
+    "  <link href=\"{{ pathto('_static/styles/theme.css', 1) }}?digest=55c26ed414f5f8a31ebb\" rel=\"stylesheet\" />\n"
+    "<link href=\"{{ pathto('_static/styles/pydata-sphinx-theme.css', 1) }}?digest=55c26ed414f5f8a31ebb\" rel=\"stylesheet\" />\n")
+# The theme's own style sheets (linked by that template, before Sphinx's list of style sheets).
+THEME_STYLESHEETS = tuple(re.findall(r"pathto\('([^']+\.css)'", THEME_STYLESHEET_LINKS))
 TEMPLATE_FIXES.update({
     "static/webpack-macros.html": [
+        Fix(THEME_STYLESHEET_LINKS,
+            f"  <link href=\"{{{{ pathto('{SITE_STYLESHEET}', 1) }}}}\" rel=\"stylesheet\" />\n",
+            "a browser shows no text before it has every style sheet: the theme's two and Sphinx's nine are joined "
+            f"into {SITE_STYLESHEET}, without the rules no page can use (microwork.pipeline.stylesheet)", "speed"),
         Fix("  <!-- So that users can add custom icons -->\n"
             "  <script defer src=\"{{ pathto('_static/scripts/fontawesome.js', 1) }}?digest=55c26ed414f5f8a31ebb\"></script>\n",
             "", "Font Awesome's script (1.5 MB, 530 KB gzipped) only draws a dozen icons: microwork.css draws them "
@@ -156,6 +167,21 @@ TEMPLATE_FIXES.update({
             f"<script defer src=\"{{{{ pathto('{path}', 1) }}}}\"></script>", SEARCH_SCRIPTS, "speed")
         for path in SEARCH_PATHS],
 })
+DEAD_TOGGLES = ("pydata-sphinx-theme puts sidebar buttons of its own in its header, which sphinx-book-theme hides, and "
+                "both themes' scripts listen only to the first button of each kind: the visible buttons of the article "
+                "header did nothing, so on a phone the site navigation and the page contents could not be opened "
+                "(pydata-sphinx-theme#2451, sphinx-book-theme#935). Without the hidden ones, the visible buttons are "
+                "the first")
+TEMPLATE_FIXES["sections/header.html"] = [
+    Fix("  <button class=\"pst-navbar-icon sidebar-toggle primary-toggle\" aria-label=\"{{ _('Site navigation') }}\">\n"
+        "    <span class=\"fa-solid fa-bars\"></span>\n"
+        "  </button>\n", "", DEAD_TOGGLES, "navigation"),
+    Fix("  {% if not remove_sidebar_secondary and secondary_sidebar_items %}\n"
+        "    <button class=\"pst-navbar-icon sidebar-toggle secondary-toggle\" aria-label=\"{{ _('On this page') }}\">\n"
+        "      <span class=\"fa-solid fa-outdent\"></span>\n"
+        "    </button>\n"
+        "  {% endif %}\n", "", DEAD_TOGGLES, "navigation"),
+]
 OVERRIDE_HEADER = "{{#- The theme's {name}, with the fixes of microwork.pipeline.sphinxext.TEMPLATE_FIXES -#}}\n"
 
 # Fixes to the body of the pages that have the node whose HTML they fix.
@@ -281,6 +307,43 @@ def defer_head_scripts(app: Any, pagename: str, templatename: str, context: dict
     scripts[:] = changed
 
 
+def combined_stylesheets(builder: Any) -> list[str]:
+    """The style sheets that every page links, in their order, as paths in the site: the theme's own, then those
+    of Sphinx's list that are files of the site (not URLs). They become one file, :data:`SITE_STYLESHEET`.
+
+    Read once, before a page adds style sheets of its own (Sphinx's list then holds those of every page)."""
+    if not hasattr(builder, "_microwork_stylesheets"):
+        listed = sorted(builder.globalcontext.get("css_files", []), key=lambda css: css.priority)
+        builder._microwork_stylesheets = [*THEME_STYLESHEETS, *(str(css.filename) for css in listed
+                                                                 if is_site_file(str(css.filename)))]
+    return builder._microwork_stylesheets
+
+
+def is_site_file(filename: str) -> bool:
+    """True for a style sheet in the site (Sphinx names them ``_static/...``), not an address on the web."""
+    return filename.startswith("_static/") and "://" not in filename
+
+
+def link_site_stylesheet(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Take out of the page's list the style sheets that :data:`SITE_STYLESHEET` holds (the theme's template links
+    that file instead of its own two); a style sheet that only this page links stays."""
+    if "css_files" not in context or not hasattr(app.builder, "globalcontext"):
+        return
+    combined = set(combined_stylesheets(app.builder))
+    # A new list: the page's list is Sphinx's own, which the next pages start from.
+    context["css_files"] = [css for css in context["css_files"] if str(css.filename) not in combined]
+
+
+def write_stylesheet(app: Any, exception: Exception | None) -> None:
+    """After an HTML build, write :data:`SITE_STYLESHEET` from the style sheets it replaces and the pages written."""
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    sources = combined_stylesheets(app.builder)
+    result = write_site_stylesheet(Path(app.outdir), sources)
+    LOGGER.info(f"[microwork] {SITE_STYLESHEET}: {len(sources)} style sheets in one, "
+                f"{result.kept} rules kept, {result.dropped} that no page can use left out")
+
+
 # The meta description: what a search engine shows under the page's title.
 DESCRIPTION_RANGE = (50, 160)
 NOT_RUNNING_TEXT = (nodes.Admonition, nodes.footnote, nodes.citation, nodes.table, nodes.raw, nodes.literal_block,
@@ -381,5 +444,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", fix_body)
     app.connect("html-page-context", add_description, priority=400)  # before sphinxext-opengraph (500)
     app.connect("html-page-context", defer_head_scripts, priority=900)  # after every script is listed
+    app.connect("html-page-context", link_site_stylesheet, priority=900)  # after every style sheet is listed
+    app.connect("build-finished", write_stylesheet, priority=900)  # after sphinx-exercise copies its style sheet
     app.add_css_file("microwork.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,194 @@
+"""One style sheet for the whole site, with only the rules its pages can use.
+
+The theme and the extensions link eleven style sheets from every page (one of them through an ``@import``): a
+browser waits for all of them before it shows any text, and most of their rules style components that no page of
+this book has (``pydata-sphinx-theme.css`` alone is 397 KB, Bootstrap included). After the pages are written,
+:func:`write_site_stylesheet` joins them, in the pages' order, into ``_static/microwork-site.css`` and leaves out
+every rule that cannot match anything in the site; the pages link that one file (``sphinxext.link_site_stylesheet``).
+
+A rule is left out only when one of the class or id names its selectors *require* appears nowhere in the site: in
+no page and in none of its scripts (a script that adds a class when a menu opens names that class, so the rule is
+kept). The same test as PurgeCSS's, and as cautious: a name inside ``:not()``, ``:is()`` or another function, or in
+an attribute selector, is not required; element names are never checked; ``@font-face``, ``@keyframes`` and
+custom properties are kept. The original files stay in ``_static``; the first lines of the combined file list them
+(tests/test_speed.py checks that the combined file gives every element the same computed style as they do).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import tinycss2
+from tinycss2.serializer import serialize_string_value, serialize_url
+
+SITE_STYLESHEET = "_static/microwork-site.css"
+SOURCES_LINE = "/* Sources, in this order: {sources} */"
+# A word of a page or a script: what could be a class or id name (the same idea as PurgeCSS's default extractor).
+WORD = re.compile(r"[A-Za-z0-9_-]+")
+# Class names that scripts build and no file spells out: Bootstrap adds `bs-${NAME}-auto` to its tooltips and
+# popovers (the theme's buttons have tooltips).
+BUILT_BY_SCRIPTS = frozenset({"bs-tooltip-auto", "bs-popover-auto"})
+# Files whose words count: every page and every script of the site.
+WORD_FILES = ("*.html", "*.js")
+# At-rules whose content is itself a list of rules (the others are kept whole).
+GROUPING_RULES = {"media", "supports", "layer", "container", "document"}
+# The book's own style sheet is kept whole: its rules are all meant for the book (and the PDFs add its classes).
+KEPT_WHOLE = ("_static/microwork.css",)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """The combined style sheet and what pruning did: rules kept and left out."""
+
+    text: str
+    kept: int
+    dropped: int
+
+
+def site_words(site: Path) -> set[str]:
+    """Every word that appears in a page or a script of the built ``site``, and :data:`BUILT_BY_SCRIPTS`."""
+    words: set[str] = set()
+    for pattern in WORD_FILES:
+        for path in site.rglob(pattern):
+            words.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return words | BUILT_BY_SCRIPTS
+
+
+def required_names(selector: list) -> set[str]:
+    """The class and id names one selector (a list of tinycss2 tokens) needs on some element to match anything.
+
+    Names inside brackets (attribute selectors) or functions (``:not()``, ``:is()``, ``:where()``, ``:has()``...)
+    are not counted: a selector can match without them."""
+    names: set[str] = set()
+    for before, token in zip([None, *selector], selector):
+        if token.type == "hash":
+            names.add(token.value)
+        elif token.type == "ident" and before is not None and before.type == "literal" and before.value == ".":
+            names.add(token.value)
+    return names
+
+
+def selectors(prelude: list) -> list[list]:
+    """The comma-separated selectors of a rule's prelude, each a list of tokens."""
+    groups: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    return groups
+
+
+def can_match(rule, words: set[str]) -> bool:
+    """True if one of the rule's selectors needs only names that appear in the site."""
+    return any(required_names(selector) <= words for selector in selectors(rule.prelude))
+
+
+def rebased_urls(tokens: list, source_dir: str, target_dir: str) -> None:
+    """Rewrite, in place, every relative ``url()`` of ``tokens`` (read from ``source_dir``) for ``target_dir``."""
+    for token in tokens:
+        if token.type == "url" or (token.type == "function" and token.lower_name == "url"):
+            if token.type == "url":
+                token.value = rebased(token.value, source_dir, target_dir)
+                token.representation = f"url({serialize_url(token.value)})"
+            else:
+                for argument in token.arguments:
+                    if argument.type == "string":
+                        argument.value = rebased(argument.value, source_dir, target_dir)
+                        argument.representation = f'"{serialize_string_value(argument.value)}"'
+        elif getattr(token, "content", None) is not None and not isinstance(token.content, str):
+            rebased_urls(token.content, source_dir, target_dir)
+        elif getattr(token, "arguments", None) is not None:
+            rebased_urls(token.arguments, source_dir, target_dir)
+
+
+def rebased(url: str, source_dir: str, target_dir: str) -> str:
+    """``url``, relative to ``source_dir``, as seen from ``target_dir`` (absolute and data: URLs unchanged)."""
+    if re.match(r"^([a-z][a-z0-9+.-]*:|/|#)", url, re.IGNORECASE):
+        return url
+    return posixpath.relpath(posixpath.normpath(posixpath.join(source_dir, url)), target_dir)
+
+
+def imported(rule, source: str) -> str | None:
+    """The site path that an ``@import`` rule loads (relative to the site), if it names one."""
+    for token in rule.prelude:
+        if token.type in ("string", "url"):
+            return rebased(token.value, posixpath.dirname(source), "")
+        if token.type == "function" and token.lower_name == "url":
+            return next((rebased(a.value, posixpath.dirname(source), "") for a in token.arguments if a.type == "string"), None)
+    return None
+
+
+def pruned_rules(rules: list, words: set[str], counts: list[int]) -> list:
+    """``rules`` without the style rules that cannot match (recursing into ``@media`` and the like);
+    ``counts`` gets the rules kept and dropped added to it."""
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            if can_match(rule, words):
+                kept.append(rule)
+                counts[0] += 1
+            else:
+                counts[1] += 1
+        elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING_RULES and rule.content is not None:
+            inner = pruned_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
+                                 words, counts)
+            if inner:
+                rule.content = [token for child in inner for token in (*child_tokens(child),)]
+                kept.append(rule)
+        elif rule.type == "at-rule":
+            kept.append(rule)
+    return kept
+
+
+def child_tokens(rule) -> list:
+    """A rule as tokens, followed by a newline (to put it back into its ``@media`` block)."""
+    return [*tinycss2.parse_component_value_list(rule.serialize()), tinycss2.ast.WhitespaceToken(0, 0, "\n")]
+
+
+def stylesheet_rules(site: Path, source: str, target_dir: str, seen: set[str]) -> list:
+    """The rules of the style sheet at ``source`` (a path in ``site``), its ``@import``s inlined, its ``url()``s
+    rewritten for ``target_dir``; ``@charset`` dropped (the combined file is UTF-8)."""
+    seen.add(source)
+    text = (site / source).read_text(encoding="utf-8")
+    rules = []
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "charset":
+            continue
+        if rule.type == "at-rule" and rule.lower_at_keyword == "import" and (path := imported(rule, source)):
+            if path not in seen and (site / path).is_file():
+                rules.extend(stylesheet_rules(site, path, target_dir, seen))
+            continue
+        rebased_urls([rule], posixpath.dirname(source), target_dir)
+        rules.append(rule)
+    return rules
+
+
+def combined(site: Path, sources: list[str], words: set[str] | None = None,
+             whole: tuple[str, ...] = KEPT_WHOLE) -> Pruned:
+    """The style sheets ``sources`` (site paths, in the pages' order) as one, pruned for the pages of ``site``
+    (those in ``whole`` are kept whole)."""
+    words = site_words(site) if words is None else words
+    target_dir = posixpath.dirname(SITE_STYLESHEET)
+    seen: set[str] = set()
+    counts = [0, 0]
+    kept = []
+    for source in sources:
+        rules = stylesheet_rules(site, source, target_dir, seen)
+        if source in whole:
+            kept.extend(rules)
+            counts[0] += len(rules)
+        else:
+            kept.extend(pruned_rules(rules, words, counts))
+    header = SOURCES_LINE.format(sources=" ".join(sources))
+    body = "\n".join(rule.serialize() for rule in kept)
+    return Pruned(f"@charset \"utf-8\";\n{header}\n{body}\n", kept=counts[0], dropped=counts[1])
+
+def write_site_stylesheet(site: Path, sources: list[str]) -> Pruned:
+    """Write the combined, pruned style sheet of ``sources`` into ``site`` at :data:`SITE_STYLESHEET`."""
+    result = combined(site, sources)
+    (site / SITE_STYLESHEET).write_text(result.text, encoding="utf-8")
+    return result
