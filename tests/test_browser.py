@@ -239,3 +239,28 @@ def test_the_sidebar_button_hides_the_navigation_on_a_desktop(browser, site_url)
     page.locator("button.primary-toggle").click()
     page.wait_for_selector("#pst-primary-sidebar.pst-sidebar-hidden", state="attached", timeout=5_000)
     page.close()
+
+
+def test_a_chart_just_below_the_first_screen_waits_for_the_reader_to_scroll(browser, site_url):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{site_url}/chapters/reception.html", wait_until="load")
+    page.wait_for_timeout(1_000)
+    first_chart = page.eval_on_selector(".mw-vega", "e => e.getBoundingClientRect().top")
+    assert 800 < first_chart < 2 * 800, "the reception chapter's chart is no longer within the second screen: pick a page"
+    assert not any("vega-bundle" in url for url in requested)
+    page.mouse.wheel(0, 100)  # a little: the chart is now within a screen of the window, not on it
+    page.wait_for_function("() => [...document.querySelectorAll('.mw-vega')].every(e => e.dataset.chartStatus === 'drawn')",
+                           timeout=20_000)
+    assert sum("vega-bundle" in url for url in requested) == 1
+    page.close()
+
+
+def test_a_chart_on_the_first_screen_is_drawn_without_scrolling(browser, site_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(f"{site_url}/chapters/reception.html", wait_until="load")
+    assert page.eval_on_selector(".mw-vega", "e => e.getBoundingClientRect().top") < 1400
+    page.wait_for_function("() => [...document.querySelectorAll('.mw-vega')].every(e => e.dataset.chartStatus === 'drawn')",
+                           timeout=20_000)
+    page.close()
