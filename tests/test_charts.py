@@ -181,3 +181,10 @@ def test_bar_values_are_printed_beyond_their_bars_on_either_side_of_zero():
     scale = spec["layer"][0]["encoding"]["x"]["scale"]
     assert scale["domainMin"] < -22 and scale["domainMax"] > 38, "room for the printed values on both sides"
     assert charts.room_for_labels(pd.Series([10.0, 20.0])) == {"domainMax": 25.0}, "no negative side without negatives"
+
+
+def test_a_data_table_shows_sources_as_the_book_cites_them():
+    table = charts.data_table_html(pd.DataFrame({"source": ["LTC2019en"], "senate_source": ["TC2019"],
+                                                 "value": [1.0]}), "sources")
+    assert "<td>Le Ludec et al., 2019</td>" in table and "<td>Tubaro and Casilli, 2019</td>" in table
+    assert "LTC2019en" not in table and "TC2019<" not in table

@@ -22,7 +22,8 @@ import vl_convert as vlc
 from IPython.display import HTML, Markdown, display
 
 from . import readable
-from .book import cite, code_span, column_header, escape_markdown, one_line, package_fields
+from .book import cite, code_span, column_header, escape_markdown, is_source_column, one_line, package_fields
+from .data import source_labels
 from .paths import project_root
 
 # Categorical colours: the first three differ in lightness (they stay distinct in grayscale) and each has at
@@ -233,9 +234,9 @@ def data_table_html(data: pd.DataFrame, name: str, titles: Mapping[str, str] | N
     """The chart's data as an HTML table in a collapsed block: the text alternative a screen reader can reach.
 
     Headers follow :func:`book.column_header`: ``titles`` (the chapter's words), else the data package's field
-    titles, else the column name in words; cells are shown by :func:`readable.cell` in the column's ``kinds`` (e.g. "change"; guessed from the
-    values by :func:`readable.column_kind` when not given). Every header and
-    cell is escaped: data is text, never markup.
+    titles, else the column name in words; cells are shown by :func:`readable.cell` in the column's ``kinds`` (e.g.
+    "change"; guessed from the values by :func:`readable.column_kind` when not given), and sources (see
+    :func:`book.is_source_column`) author-year. Every header and cell is escaped: data is text, never markup.
     """
     fields = package_fields()
     numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])]
@@ -243,8 +244,11 @@ def data_table_html(data: pd.DataFrame, name: str, titles: Mapping[str, str] | N
     # Cells are separated by new lines: the search index reads the page's text, and "Clickworker" next to
     # "72,000" without a space between them would be indexed as one word.
     head = "\n".join(f"<th>{html.escape(column_header(str(c), dict(titles or {}), fields))}</th>" for c in data.columns)
-    rows = "".join("<tr>\n" + "\n".join(cell_html(v, kinds.get(c), c in numeric) for c, v in zip(data.columns, row))
-                   + "\n</tr>\n" for row in data.itertuples(index=False))
+    labels = source_labels()  # a source is shown as the book cites it ("Le Ludec et al., 2019"), not as its key
+    shown = data.apply(lambda values: values.map(lambda key: labels.get(key, key)) if is_source_column(values.name)
+                       else values)
+    rows = "".join("<tr>\n" + "\n".join(cell_html(v, kinds.get(c), c in numeric) for c, v in zip(shown.columns, row))
+                   + "\n</tr>\n" for row in shown.itertuples(index=False))
     table = f'<table class="mw-data-table">\n<thead><tr>\n{head}\n</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
     return (f'<details class="mw-data" id="data-{name}"><summary>Data table of this chart</summary>\n'
             f"{table}\n</details>")

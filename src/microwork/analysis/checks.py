@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from .data import source_labels
 from .estimate import describe_rounding
 
 # The headers readers see for the columns of a table of checks (see book.markdown_table).
@@ -153,7 +154,8 @@ def restatement_checks(published: pd.DataFrame, chapter: str | None = None) -> l
     for figure_id, row in rows.iterrows():
         other = indexed.loc[row["restates"]]
         reason = (cell_text(row.get("reason"))
-                  or f"restates the published figure for {other['description']} ({other['source']})")
+                  or f"restates the published figure for {other['description']} "
+                     f"({source_labels().get(other['source'], other['source'])})")
         checks.append(consistent(figure_id, float(row["value"]), float(other["value"]), row["restates"], reason,
                                  row["comparator"]))
     return checks
