@@ -3,10 +3,11 @@
 Serves the built site with gzip on 127.0.0.1 (bench/serve.py), runs Lighthouse (pinned in bench/package.json, installed
 by `npm ci --prefix bench`) on every page of the table of contents and on the search page, as a phone on a slow 4G
 connection would load them (Lighthouse's default mobile settings, simulated throttling), with Debian's chromium,
-and writes the four category scores, the largest contentful paint and the bytes transferred of each page into
+three times per page, and writes the four category scores of the median run, the range of its performance scores,
+the largest contentful paint and the bytes transferred of each page into
 the "Page speed" section of bench/RESULTS.md (the build benchmark's section, written by bench/run.py, is kept).
 
-    .venv/bin/python bench/lighthouse.py [--site _build/html] [--pages chapters/size.html ...]
+    .venv/bin/python bench/lighthouse.py [--site _build/html] [--pages chapters/size.html ...] [--runs 3]
 """
 
 from __future__ import annotations
@@ -75,15 +76,25 @@ def meets(row: dict) -> bool:
     return all(row[name] is not None and row[name] >= target for name, target in TARGETS.items()) and row["lcp"] <= LCP_TARGET_S
 
 
-def table(rows: dict[str, dict], site: Path, version: str, load: tuple[float, float]) -> list[str]:
+def median_run(runs: list[dict]) -> dict:
+    """The median of a page's runs by performance score (the lower middle one for an even number), with the range
+    of the performance scores of all the runs as ``range`` ("0.94–0.98")."""
+    ordered = sorted(runs, key=lambda run: run["performance"] or 0)
+    scores = [run["performance"] or 0 for run in ordered]
+    low, high = f"{scores[0]:.2f}", f"{scores[-1]:.2f}"
+    return {**ordered[(len(ordered) - 1) // 2], "range": low if low == high else f"{low}\N{EN DASH}{high}"}
+
+
+def table(rows: dict[str, dict], site: Path, version: str, load: tuple[float, float], runs: int = 1) -> list[str]:
     """The Markdown section written into bench/RESULTS.md (``load``: the machine's load average before and after)."""
     lines = [
         SECTION, "",
         f"Measured by `bench/lighthouse.py` (`make bench`) on {datetime.date.today():%Y-%m-%d} with Lighthouse {version} "
         f"(Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}) and Debian chromium, "
         "headless, on the built site served with gzip from 127.0.0.1 (`bench/serve.py`): mobile preset, simulated slow 4G "
-        "and a 4x slower processor. One run per page: the performance score varies from run to run, by tenths when "
-        "the machine is busy. "
+        f"and a 4x slower processor. {runs} runs per page, one after the other: the performance score varies from run "
+        "to run (by hundredths on an idle machine, by tenths on a busy one), so, as Lighthouse's documentation on "
+        "variability advises, the table shows the median run (by performance score) and the range of the scores. "
         f"Load average of the {os.cpu_count()}-core machine: {load[0]:.1f} before, {load[1]:.1f} after; Lighthouse "
         "simulates the slow phone from the processor time it observes, so a busy machine lowers the performance "
         "score (total blocking time above all) while the bytes, the accessibility, best-practice and SEO audits do "
@@ -93,11 +104,12 @@ def table(rows: dict[str, dict], site: Path, version: str, load: tuple[float, fl
         f"{TARGETS['best-practices']}, SEO ≥ {TARGETS['seo']}, LCP ≤ {LCP_TARGET_S} s; a page with a chart ≤ "
         f"{CHART_PAGE_TARGET_KB} KB transferred, Vega included (tests/test_speed.py checks that budget on the built files).",
         "",
-        "| page | performance | accessibility | best practices | SEO | LCP (s) | TBT (ms) | KB transferred | Vega loaded | met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| page | performance | range | accessibility | best practices | SEO | LCP (s) | TBT (ms) | KB transferred | Vega loaded | met |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for page, row in rows.items():
-        lines.append(f"| {page} | " + " | ".join(f"{row[name]:.2f}" for name in CATEGORIES)
+        lines.append(f"| {page} | {row['performance']:.2f} | {row['range']} | "
+                     + " | ".join(f"{row[name]:.2f}" for name in CATEGORIES[1:])
                      + f" | {row['lcp']:.1f} | {row['tbt']:.0f} | {row['kb']:.0f} | {'yes' if row['vega'] else 'no'}"
                      f" | {'yes' if meets(row) else 'NO'} |")
     missed = {page: row["failed"] for page, row in rows.items() if not meets(row)}
@@ -124,6 +136,7 @@ def main() -> None:
     parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html", help="the built site (default _build/html)")
     parser.add_argument("--pages", nargs="*", help="pages to measure (default: every page of the book and search.html)")
     parser.add_argument("--print-only", action="store_true", help="print the table; do not write bench/RESULTS.md")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page; the table shows the median (default 3)")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is not installed: run `npm ci --prefix bench` (make bench does)")
@@ -131,10 +144,11 @@ def main() -> None:
     rows, load_before = {}, os.getloadavg()[0]
     with serve(site) as url, tempfile.TemporaryDirectory() as tmp:
         for page in args.pages or book_pages():
-            rows[page] = summary(measure(f"{url}/{page}", Path(tmp) / "report.json"))
+            rows[page] = median_run([summary(measure(f"{url}/{page}", Path(tmp) / "report.json"))
+                                     for _ in range(max(1, args.runs))])
             print(page, {k: (round(v, 3) if isinstance(v, float) else v) for k, v in rows[page].items() if k != "failed"},
                   flush=True)
-    lines = table(rows, site, lighthouse_version(), (load_before, os.getloadavg()[0]))
+    lines = table(rows, site, lighthouse_version(), (load_before, os.getloadavg()[0]), max(1, args.runs))
     print("\n".join(lines))
     if not args.print_only:
         write_section(lines)

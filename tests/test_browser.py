@@ -142,18 +142,26 @@ def test_tables_fit_a_phone_and_have_human_headers(browser, site_url, path):
     assert raw == [], f"headers that are not for people: {raw}"
 
 
-def test_the_chart_library_waits_for_a_chart_to_come_near(browser, site_url):
-    page = browser.new_page(viewport={"width": 390, "height": 800})
+ALL_CHARTS_DRAWN = "() => [...document.querySelectorAll('.mw-vega')].every(e => e.dataset.chartStatus === 'drawn')"
+
+
+def open_recording_requests(browser, url, width=390, height=800):
+    """Open ``url`` on a ``width`` x ``height`` screen and wait a second; return the page, the addresses it has
+    requested (a list that keeps growing) and the top of its first chart."""
+    page = browser.new_page(viewport={"width": width, "height": height})
     requested = []
     page.on("request", lambda r: requested.append(r.url))
-    page.goto(f"{site_url}/chapters/size.html", wait_until="load")
+    page.goto(url, wait_until="load")
     page.wait_for_timeout(1_000)
-    first_chart = page.eval_on_selector(".mw-vega", "e => e.getBoundingClientRect().top")
+    return page, requested, page.eval_on_selector(".mw-vega", "e => e.getBoundingClientRect().top")
+
+
+def test_the_chart_library_waits_for_a_chart_to_come_near(browser, site_url):
+    page, requested, first_chart = open_recording_requests(browser, f"{site_url}/chapters/size.html")
     assert first_chart > 2 * 800, "the size chapter's first chart is no longer below the first two screens: pick a page"
     assert not any("vega-bundle" in url for url in requested)
     page.eval_on_selector(".mw-vega", "e => e.scrollIntoView()")
-    page.wait_for_function("() => [...document.querySelectorAll('.mw-vega')].every(e => e.dataset.chartStatus === 'drawn')",
-                           timeout=20_000)
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20_000)
     assert sum("vega-bundle" in url for url in requested) == 1
     page.close()
 
@@ -242,25 +250,18 @@ def test_the_sidebar_button_hides_the_navigation_on_a_desktop(browser, site_url)
 
 
 def test_a_chart_just_below_the_first_screen_waits_for_the_reader_to_scroll(browser, site_url):
-    page = browser.new_page(viewport={"width": 390, "height": 800})
-    requested = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.goto(f"{site_url}/chapters/reception.html", wait_until="load")
-    page.wait_for_timeout(1_000)
-    first_chart = page.eval_on_selector(".mw-vega", "e => e.getBoundingClientRect().top")
+    page, requested, first_chart = open_recording_requests(browser, f"{site_url}/chapters/reception.html")
     assert 800 < first_chart < 2 * 800, "the reception chapter's chart is no longer within the second screen: pick a page"
     assert not any("vega-bundle" in url for url in requested)
     page.mouse.wheel(0, 100)  # a little: the chart is now within a screen of the window, not on it
-    page.wait_for_function("() => [...document.querySelectorAll('.mw-vega')].every(e => e.dataset.chartStatus === 'drawn')",
-                           timeout=20_000)
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20_000)
     assert sum("vega-bundle" in url for url in requested) == 1
     page.close()
 
 
 def test_a_chart_on_the_first_screen_is_drawn_without_scrolling(browser, site_url):
-    page = browser.new_page(viewport={"width": 1280, "height": 1400})
-    page.goto(f"{site_url}/chapters/reception.html", wait_until="load")
-    assert page.eval_on_selector(".mw-vega", "e => e.getBoundingClientRect().top") < 1400
-    page.wait_for_function("() => [...document.querySelectorAll('.mw-vega')].every(e => e.dataset.chartStatus === 'drawn')",
-                           timeout=20_000)
+    page, requested, first_chart = open_recording_requests(browser, f"{site_url}/chapters/reception.html", 1280, 1400)
+    assert first_chart < 1400
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20_000)
+    assert sum("vega-bundle" in url for url in requested) == 1
     page.close()
