@@ -66,6 +66,7 @@ def summary(report: dict) -> dict:
         "tbt": audits["total-blocking-time"]["numericValue"],
         "kb": audits["total-byte-weight"]["numericValue"] / 1000,
         "vega": any("vega-bundle" in item.get("url", "") for item in requests),
+        "benchmark": report.get("environment", {}).get("benchmarkIndex"),
         "failed": [f"{audits[ref['id']]['title']} ({audits[ref['id']]['score']:.2f})"
                    for name in CATEGORIES for ref in report["categories"][name]["auditRefs"]
                    if ref["weight"] > 0 and (audits[ref["id"]].get("score") is not None) and audits[ref["id"]]["score"] < 0.9],
@@ -149,6 +150,11 @@ def main() -> None:
             print(page, {k: (round(v, 3) if isinstance(v, float) else v) for k, v in rows[page].items() if k != "failed"},
                   flush=True)
     lines = table(rows, site, lighthouse_version(), (load_before, os.getloadavg()[0]), max(1, args.runs))
+    indexes = [row["benchmark"] for row in rows.values() if row.get("benchmark")]
+    if indexes:
+        lines.insert(3, f"Lighthouse's own measure of this machine's processor (its benchmark index, in the median runs): "
+                        f"{min(indexes):.0f} to {max(indexes):.0f}; it is the speed that the 4x slowdown is applied to, "
+                        "and it changes from run to run as much as the scores do.\n")
     print("\n".join(lines))
     if not args.print_only:
         write_section(lines)

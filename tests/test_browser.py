@@ -265,3 +265,14 @@ def test_a_chart_on_the_first_screen_is_drawn_without_scrolling(browser, site_ur
     page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20_000)
     assert sum("vega-bundle" in url for url in requested) == 1
     page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_colour_mode_is_set_before_the_page_is_shown(browser, site_url, scheme):
+    """On a first visit the page is drawn in the reader's mode at once, not after the theme's script runs (which is
+    blocked here): data-theme must be one that the style rules know, never "auto"."""
+    page = browser.new_page(color_scheme=scheme)
+    page.route("**/pydata-sphinx-theme.js*", lambda request_route: request_route.abort())
+    page.goto(f"{site_url}/chapters/size.html", wait_until="load")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+    page.close()

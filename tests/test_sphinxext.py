@@ -85,6 +85,7 @@ def test_speed_fixes_are_applied(tmp_path):
     assert any("doctools.js" in a for a in external) and not any("searchindex.js" in a for a in external)
     assert all(re.search(r"\b(defer|async)\b", a) for a in external), external
     assert "documentation_options.js" not in html and "const DOCUMENTATION_OPTIONS = {" in html
+    assert 'matchMedia("(prefers-color-scheme: dark)")' in head(html), "the colour mode is resolved before the body"
     search = external_scripts((tmp_path / "book" / "_build" / "html" / "search.html").read_text(encoding="utf-8"))
     assert any("searchindex.js" in a for a in search)
     assert all(re.search(r"\b(defer|async)\b", a) for a in search), search

@@ -144,6 +144,10 @@ THEME_STYLESHEET_LINKS = (
     "<link href=\"{{ pathto('_static/styles/pydata-sphinx-theme.css', 1) }}?digest=55c26ed414f5f8a31ebb\" rel=\"stylesheet\" />\n")
 # The theme's own style sheets (linked by that template, before Sphinx's list of style sheets).
 THEME_STYLESHEETS = tuple(re.findall(r"pathto\('([^']+\.css)'", THEME_STYLESHEET_LINKS))
+THEME_AT_ONCE = ("on a first visit the theme wrote data-theme=\"auto\", which no style rule matches, and its deferred "
+                 "script changed it to light or dark after the page was shown: the first paint had no theme colours "
+                 "(a white flash in dark mode) and every element was styled again. The mode is resolved at once, as "
+                 "the theme's script resolves it")
 TEMPLATE_FIXES.update({
     "static/webpack-macros.html": [
         Fix(THEME_STYLESHEET_LINKS,
@@ -156,6 +160,10 @@ TEMPLATE_FIXES.update({
             "(its /* Icons */ block)", "speed"),
     ],
     "pydata_sphinx_theme/layout.html": [
+        Fix('    document.documentElement.dataset.theme = localStorage.getItem("theme") || "{{ default_mode }}";\n',
+            '    document.documentElement.dataset.theme = localStorage.getItem("theme") || ('
+            'document.documentElement.dataset.mode === "auto" ? (matchMedia("(prefers-color-scheme: dark)").matches '
+            '? "dark" : "light") : document.documentElement.dataset.mode);\n', THEME_AT_ONCE, "speed"),
         Fix("  {% else %}\n", "  {% elif theme_search_as_you_type | tobool %}\n",
             "the theme loads the search code and index on every page for its search-as-you-type, which is off "
             "(search_as_you_type = False): the search field sends the reader to search.html, which loads them", "speed"),
