@@ -152,9 +152,9 @@ def main() -> None:
     lines = table(rows, site, lighthouse_version(), (load_before, os.getloadavg()[0]), max(1, args.runs))
     indexes = [row["benchmark"] for row in rows.values() if row.get("benchmark")]
     if indexes:
-        lines.insert(3, f"Lighthouse's own measure of this machine's processor (its benchmark index, in the median runs): "
+        lines[3:3] = ["", f"Lighthouse's own measure of this machine's processor (its benchmark index, in the median runs): "
                         f"{min(indexes):.0f} to {max(indexes):.0f}; it is the speed that the 4x slowdown is applied to, "
-                        "and it changes from run to run as much as the scores do.\n")
+                        "and it changes from run to run as much as the scores do."]
     print("\n".join(lines))
     if not args.print_only:
         write_section(lines)
