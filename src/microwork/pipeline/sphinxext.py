@@ -5,13 +5,14 @@ Added to the book by ``_config.yml`` (``sphinx.extra_extensions``), so that both
 ``make book`` and a plain ``jupyter-book build .`` get it. The Vega, Vega-Lite and
 vega-embed code is the bundle shipped in the ``vl-convert-python`` wheel; it is
 written into the site's ``_static`` folder and loaded only by pages with a chart, and only when
-a chart comes near the screen (``microwork-charts.js``).
+a chart is on the screen, or near it once the reader scrolls (``microwork-charts.js``).
 
-The accessibility and speed fixes override the theme's templates (:data:`TEMPLATE_FIXES`) and fix
+The accessibility, navigation and speed fixes override the theme's templates (:data:`TEMPLATE_FIXES`) and fix
 the body of the pages that have the node concerned (:data:`BODY_FIXES`); a fix that no longer
 matches is a Sphinx warning, so the build fails. No script in a page's ``<head>`` holds up its
 text (:func:`defer_head_scripts`); Font Awesome's script is not loaded (``microwork.css`` draws
-the few icons the pages use). Every page gets a meta description (:func:`add_description`), and
+the few icons the pages use); the pages link one style sheet, written after them
+(:func:`write_stylesheet`, ``microwork.pipeline.stylesheet``). Every page gets a meta description (:func:`add_description`), and
 OpenGraph tags and a sitemap when ``html.baseurl`` is set in ``_config.yml`` (:func:`check_base_url`).
 """
 
@@ -94,8 +95,8 @@ def is_thebe(asset: Any) -> bool:
 
 
 def add_chart_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Load the chart script only on pages that have a chart (it loads the Vega bundle when a chart comes near
-    the screen); drop thebe."""
+    """Load the chart script only on pages that have a chart (it loads the Vega bundle when a chart is on the
+    screen, or near it once the reader scrolls); drop thebe."""
     if not context.get("default_mode"):  # the theme's colour mode; empty makes it log a console error
         context["default_mode"] = "auto"
     for key in ("script_files", "css_files"):
@@ -152,7 +153,8 @@ TEMPLATE_FIXES.update({
     "static/webpack-macros.html": [
         Fix(THEME_STYLESHEET_LINKS,
             f"  <link href=\"{{{{ pathto('{SITE_STYLESHEET}', 1) }}}}\" rel=\"stylesheet\" />\n",
-            "a browser shows no text before it has every style sheet: the theme's two and Sphinx's nine are joined "
+            "a browser shows no text before it has every style sheet: the theme's two (one importing a third) and "
+            "Sphinx's list are joined "
             f"into {SITE_STYLESHEET}, without the rules no page can use (microwork.pipeline.stylesheet)", "speed"),
         Fix("  <!-- So that users can add custom icons -->\n"
             "  <script defer src=\"{{ pathto('_static/scripts/fontawesome.js', 1) }}?digest=55c26ed414f5f8a31ebb\"></script>\n",
