@@ -136,17 +136,12 @@ def pruned_rules(rules: list, words: set[str], counts: list[int]) -> list:
         elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING_RULES and rule.content is not None:
             inner = pruned_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
                                  words, counts)
-            if inner:
-                rule.content = [token for child in inner for token in (*child_tokens(child),)]
+            if inner:  # the kept rules, one per line, as the block's content
+                rule.content = [node for child in inner for node in (child, tinycss2.ast.WhitespaceToken(0, 0, "\n"))]
                 kept.append(rule)
         elif rule.type == "at-rule":
             kept.append(rule)
     return kept
-
-
-def child_tokens(rule) -> list:
-    """A rule as tokens, followed by a newline (to put it back into its ``@media`` block)."""
-    return [*tinycss2.parse_component_value_list(rule.serialize()), tinycss2.ast.WhitespaceToken(0, 0, "\n")]
 
 
 def stylesheet_rules(site: Path, source: str, target_dir: str, seen: set[str]) -> list:
