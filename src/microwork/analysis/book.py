@@ -8,12 +8,14 @@ helpers here escape it for the Markdown it lands in (:func:`escape_markdown`, :f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from numbers import Integral, Real
 
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import display
 
-from . import readable
+from . import language, readable
+from .language import words
 
 
 def plain(value: object) -> object:
@@ -28,12 +30,37 @@ def plain(value: object) -> object:
 
 
 def glue(name: str, value: object) -> object:
-    """Glue a value for the prose (``{glue:text}`name:,.0f```), without displaying it here."""
-    from myst_nb import glue as myst_glue
+    """Glue a value for the prose (``{glue:text}`name:,.0f```), without displaying it here.
+
+    A text is glued with its French mark too (see :mod:`microwork.analysis.language`); a number is written the
+    French way by the French edition's render, from its format spec in the prose.
+    """
+    from IPython.core.formatters import format_display_data
+    from myst_nb.ext.glue import GLUE_PREFIX
 
     value = plain(value)
-    myst_glue(name, value, display=False)
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    if isinstance(value, str) and language.has_letters(value):
+        with language.french_pass():
+            metadata["microwork"] = {"fr": words(value)}
+    display({GLUE_PREFIX + mime: content for mime, content in bundle.items()}, raw=True, metadata=metadata)
     return value
+
+
+def show_markdown(make: Callable[[], str]) -> None:
+    """Display the Markdown ``make()`` writes, and keep what it writes in a French pass for the French edition
+    (its numbers in French, its texts marked for translation)."""
+    show_both({"text/markdown": make})
+
+
+def show_both(makers: dict[str, Callable[[], str]]) -> None:
+    """Display one output (mime type: the function writing it), made once in English and once in a French pass;
+    the French version goes into the output's metadata, where the French edition's render takes it."""
+    english = {mime: make() for mime, make in makers.items()}
+    with language.french_pass():
+        french = {mime: make() for mime, make in makers.items()}
+    display(english, raw=True, metadata={"microwork": {"fr": french}})
 
 
 def glue_all(values: dict[str, object], prefix: str = "") -> None:
@@ -53,8 +80,8 @@ def show_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, capti
                code: tuple[str, ...] = (), headers: dict[str, str] | None = None, notes: tuple[str, ...] = ()) -> None:
     """Display a table as Markdown for readers (see :func:`markdown_table`), under an optional bold caption, in a
     container of class ``mw-table`` (the stylesheet's rules for these tables: the cells' labels, narrow screens)."""
-    display(Markdown((f"**{escape_markdown(caption)}**\n\n" if caption else "")
-                     + f"````{{container}} {TABLE_CLASS}\n{markdown_table(frame, code, formats, headers, notes)}\n````"))
+    show_markdown(lambda: (f"**{escape_markdown(words(caption))}**\n\n" if caption else "")
+                  + f"````{{container}} {TABLE_CLASS}\n{markdown_table(frame, code, formats, headers, notes)}\n````")
 
 
 TABLE_CLASS = "mw-table"
@@ -81,7 +108,7 @@ def column_header(column: str, headers: dict[str, str] | None = None, fields: di
     """The header a reader sees for ``column``: the one the chapter or the analysis gives (``headers``), else the
     ``title`` of the data package's field of that name, else the name with spaces for underscores; capitalised."""
     title = (headers or {}).get(column) or (fields or {}).get(column, {}).get("title") or column.replace("_", " ")
-    return sentence_case(str(title))
+    return words(sentence_case(str(title)))
 
 
 def is_source_column(column: object) -> bool:
@@ -100,7 +127,7 @@ def citation(key: object, locator: object = None) -> str:
     """A source cell: the key as a ``{cite:t}`` citation (see :func:`cite`), then the locator as text."""
     if readable.is_missing(key) or not str(key).strip():
         return ""
-    where = "" if readable.is_missing(locator) or not str(locator).strip() else ", " + escape_markdown(locator)
+    where = "" if readable.is_missing(locator) or not str(locator).strip() else ", " + escape_markdown(words(locator))
     return cite(str(key).strip()) + where
 
 
@@ -159,7 +186,7 @@ def markdown_table(frame: pd.DataFrame, code: tuple[str, ...] = (), formats: dic
             return parts[0][1] if len(parts) == 1 else "; ".join(f"{label}: {text}" for label, text in parts)
 
         cells["Note"], note_list = numbered_notes([note(row) for row in frame.to_dict("records")])
-        names.append("Note")
+        names.append(words("Note"))
     header = "| " + " | ".join(escape_markdown(n) for n in names) + " |"
     rule = "|" + "|".join("---" for _ in names) + "|"
     rows = ["| " + " | ".join(labelled(n, text) for n, text in zip(names, row)) + " |" for row in zip(*cells.values())]
@@ -173,7 +200,7 @@ def show_provenance(data: pd.DataFrame | list[pd.DataFrame], sources: dict[str, 
     """Display the provenance line of a table (data files with hashes, sources with locators)."""
     from .charts import provenance
 
-    display(Markdown(provenance(data, sources)))
+    show_markdown(lambda: provenance(data, sources))
 
 
 PUNCTUATION = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
@@ -213,10 +240,13 @@ def show_records(frame: pd.DataFrame, title: str, fields: dict[str, str], captio
     ``title`` is a format string over the row's columns, e.g. ``"Step {step} ({tier})"``; ``fields`` maps
     a label to a column. Every value is escaped: data is shown as text, never as markup.
     """
-    blocks = [f"**{escape_markdown(caption)}**"] if caption else []
-    for row in frame.to_dict("records"):
-        heading = escape_markdown(title.format(**row))
-        lines = [f"**{heading}**"] + [f"- *{escape_markdown(label)}*: {escape_markdown(row[column])}"
-                                      for label, column in fields.items()]
-        blocks.append("\n".join(lines))
-    display(Markdown("\n\n".join(blocks)))
+    def written() -> str:
+        blocks = [f"**{escape_markdown(words(caption))}**"] if caption else []
+        for row in frame.to_dict("records"):
+            heading = escape_markdown(language.template(title, **{k: words(v) for k, v in row.items()}))
+            lines = [f"**{heading}**"] + [f"- *{escape_markdown(words(label))}*: {escape_markdown(words(row[column]))}"
+                                          for label, column in fields.items()]
+            blocks.append("\n".join(lines))
+        return "\n\n".join(blocks)
+
+    show_markdown(written)

@@ -8,6 +8,7 @@ hash, the sources with their locators, and the parameters of the run.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -19,9 +20,9 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
-from IPython.display import HTML, Markdown, display
 
-from . import readable
+from . import book, language, readable
+from .language import words
 from .book import cite, code_span, column_header, escape_markdown, is_source_column, one_line, package_fields
 from .data import source_labels
 from .paths import project_root
@@ -113,6 +114,8 @@ def wrapped(text: object, width: int) -> list[str]:
 
 def title_text(text: str) -> str | list[str]:
     """A chart or axis title as Vega-Lite draws it on several lines: a list of lines when it is long."""
+    if language.current() != language.SOURCE_LANGUAGE:
+        return language.lines_of_words(text, TITLE_LINE)
     lines = wrapped(text, TITLE_LINE)
     return lines[0] if len(lines) == 1 else lines
 
@@ -122,7 +125,30 @@ def with_wrapped_labels(frame: pd.DataFrame, category: str, width: int = LABEL_L
     :data:`WRAPPED_LABEL`); return the frame, that column's name and the most lines a label takes."""
     column = f"{category}_lines"
     lines = frame[category].map(lambda value: wrapped(value, width))
-    return frame.assign(**{column: lines.map("\n".join)}), column, int(lines.map(len).max() if len(lines) else 1)
+    most = int(lines.map(len).max() if len(lines) else 1)
+    if language.current() != language.SOURCE_LANGUAGE:  # the render wraps the translations (and sizes the rows)
+        return frame.assign(**{column: frame[category].map(lambda value: language.wrapped_words(value, width)),
+                               category: frame[category].map(words)}), column, most
+    return frame.assign(**{column: lines.map("\n".join)}), column, most
+
+
+def in_words(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``frame`` with the texts of ``column`` marked for translation in a French pass (a legend's categories)."""
+    return frame.assign(**{column: frame[column].map(words)}) if language.current() != language.SOURCE_LANGUAGE \
+        else frame
+
+
+def tip(shorthand: str, **options: object) -> alt.Tooltip:
+    """A tooltip line; in a French pass it is titled with its column's header, marked for translation (in English
+    Vega-Lite shows the column's name)."""
+    if language.current() != language.SOURCE_LANGUAGE and "title" not in options:
+        options["title"] = column_header(shorthand.split(":")[0])
+    return alt.Tooltip(shorthand, **options)
+
+
+def legend_title(column: str) -> str:
+    """The title of a legend for ``column``: its name in words."""
+    return words(column.replace("_", " "))
 
 
 def category_axis(column: str, sort: list | None) -> alt.Y:
@@ -143,6 +169,25 @@ def for_the_page(chart: alt.TopLevelMixin, most_lines: int | None = None) -> alt
     return chart if most_lines is None else chart.properties(height=row_height(most_lines))
 
 
+# The French version of each chart a chart function made in English (see :func:`bilingual`), by the chart's id.
+FRENCH_SPECS: dict[int, tuple[alt.TopLevelMixin, dict]] = {}
+
+
+def bilingual(build):
+    """A chart function that, called in English, also makes its chart in a French pass (texts marked for
+    translation, numbers and dates drawn with the French locale) and keeps that spec for :func:`show_figure`."""
+    @functools.wraps(build)
+    def both(*args, **kwargs):
+        chart = build(*args, **kwargs)
+        if language.current() == language.SOURCE_LANGUAGE:
+            with language.french_pass():
+                FRENCH_SPECS[id(chart)] = (chart, spec_of(build(*args, **kwargs)))
+        return chart
+
+    return both
+
+
+@bilingual
 def horizontal_bars(
     frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
     highlight: str | None = None, sort_by_value: bool = True,
@@ -162,7 +207,7 @@ def horizontal_bars(
         y=category_axis(label, sort),
         x=alt.X(f"{value}:Q", title=title_text(value_title), axis=alt.Axis(format=",.0f"),
                 scale=alt.Scale(**room_for_labels(frame[value]))),
-        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.0f")],
+        tooltip=[tip(f"{category}:N"), tip(f"{value}:Q", format=",.0f")],
     )
     bars = base.mark_bar().encode(color=colour)
     # Each value is printed beyond the end of its bar: after a positive bar, before a negative one (never on it).
@@ -189,7 +234,11 @@ def exported(spec: dict, width: int = EXPORT_WIDTH) -> dict:
 def spec_of(chart: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite specification, with its data inline and the dark theme for the page's script."""
     spec = chart.to_dict()
-    return {**spec, "usermeta": {**spec.get("usermeta", {}), "dark": dark_theme()}}
+    usermeta = {**spec.get("usermeta", {}), "dark": dark_theme()}
+    if language.current() != language.SOURCE_LANGUAGE:  # the page's script and the render draw it with these
+        usermeta["locale"] = {"number": language.vega_locale(language.current()),
+                              "time": language.vega_time_locale(language.current())}
+    return {**spec, "usermeta": usermeta}
 
 
 def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path | None = None) -> dict[str, Path]:
@@ -247,10 +296,11 @@ def data_table_html(data: pd.DataFrame, name: str, titles: Mapping[str, str] | N
     labels = source_labels()  # a source is shown as the book cites it ("Le Ludec et al., 2019"), not as its key
     shown = data.apply(lambda values: values.map(lambda key: labels.get(key, key)) if is_source_column(values.name)
                        else values)
+    kinds.update({c: "name" for c in data.columns if is_source_column(c)})  # "Le Ludec et al., 2019" is a name
     rows = "".join("<tr>\n" + "\n".join(cell_html(v, kinds.get(c), c in numeric) for c, v in zip(shown.columns, row))
                    + "\n</tr>\n" for row in shown.itertuples(index=False))
     table = f'<table class="mw-data-table">\n<thead><tr>\n{head}\n</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
-    return (f'<details class="mw-data" id="data-{name}"><summary>Data table of this chart</summary>\n'
+    return (f'<details class="mw-data" id="data-{name}"><summary>{html.escape(words("Data table of this chart"))}</summary>\n'
             f"{table}\n</details>")
 
 
@@ -308,9 +358,10 @@ def provenance(
     files = " · ".join(f"{code_span(t.attrs['path'])} (SHA-256 {code_span(t.attrs['sha256'][:12])})"
                        for t in tables if "path" in t.attrs)
     cited = "; ".join(f"{cite(key)}, {escape_markdown(locator)}" for key, locator in sources.items())
-    line = f"**Provenance.** Data: {files or 'computed in this chapter'}. Sources: {cited}."
+    line = (f"**{words('Provenance.')}** {words('Data:')} {files or words('computed in this chapter')}. "
+            f"{words('Sources:')} {cited}.")
     if parameters:
-        line += " Parameters: " + ", ".join(code_span(f"{k} = {v}") for k, v in parameters.items()) + "."
+        line += f" {words('Parameters:')} " + ", ".join(code_span(f"{k} = {v}") for k, v in parameters.items()) + "."
     return line
 
 
@@ -332,31 +383,43 @@ def show_figure(
     ``titles`` and ``kinds`` name the columns of its data table for people and say how to show their values
     (see :func:`data_table_html`).
     """
+    if id(chart) not in FRENCH_SPECS:
+        raise ValueError(f"figure {name!r}: the chart has no French version; make it with one of the chart "
+                         "functions of microwork.analysis.charts and pass it to show_figure unchanged")
+    _, french_spec = FRENCH_SPECS.pop(id(chart))
     paths = export(chart, data, name)
-    display(HTML(chart_html(spec_of(chart), name, description, data, titles, kinds)))
-    labels = {"png": "PNG", "svg": "SVG", "csv": "data (CSV)", "vl.json": "Vega-Lite spec"}
-    downloads = " · ".join(f"{{download}}`{labels[kind]} <{path.as_posix()}>`" for kind, path in paths.items())
-    # A numbered figure (cross-references: {numref}`fig-NAME`). On screen it shows only its caption under the
-    # interactive chart; in print and PDF its static SVG replaces the chart. The downloads (class mw-downloads) are
-    # left out of print.
-    display(Markdown(
-        f":::{{figure}} {paths['svg'].as_posix()}\n:name: fig-{name}\n:alt: {one_line(description)}\n"
-        f":figclass: mw-static-figure\n\n{escape_markdown(description)}\n:::\n\n"
-        f":::{{container}} mw-downloads\nDownload: {downloads}\n:::\n\n"
-        f"{provenance(inputs if inputs is not None else data, sources, parameters)}"
-    ))
+    english_spec = spec_of(chart)
+
+    def chart_part() -> str:
+        spec = english_spec if language.current() == language.SOURCE_LANGUAGE else french_spec
+        return chart_html(spec, name, words(description), data, titles, kinds)
+
+    def caption_part() -> str:
+        labels = {"png": "PNG", "svg": "SVG", "csv": words("data (CSV)"), "vl.json": words("Vega-Lite spec")}
+        downloads = " · ".join(f"{{download}}`{labels[kind]} <{path.as_posix()}>`" for kind, path in paths.items())
+        # A numbered figure (cross-references: {numref}`fig-NAME`). On screen it shows only its caption under the
+        # interactive chart; in print and PDF its static SVG replaces the chart. The downloads (class mw-downloads)
+        # are left out of print.
+        return (f":::{{figure}} {paths['svg'].as_posix()}\n:name: fig-{name}\n:alt: {words(one_line(description))}\n"
+                f":figclass: mw-static-figure\n\n{escape_markdown(words(description))}\n:::\n\n"
+                f":::{{container}} mw-downloads\n{words('Download:')} {downloads}\n:::\n\n"
+                f"{provenance(inputs if inputs is not None else data, sources, parameters)}")
+
+    book.show_both({"text/html": chart_part})
+    book.show_markdown(caption_part)
 
 
+@bilingual
 def timeline(frame: pd.DataFrame, date: str, label: str, kind: str, title: str) -> alt.Chart:
     """Dated events on a time axis, one row each, coloured (and shaped) by kind."""
-    frame, lines, most_lines = with_wrapped_labels(frame, label)
+    frame, lines, most_lines = with_wrapped_labels(in_words(frame, kind), label)
     base = alt.Chart(frame).encode(
         x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": 1})),
         y=category_axis(lines, None),
-        tooltip=[alt.Tooltip(f"{date}:T", format="%d %B %Y"), alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{kind}:N")],
+        tooltip=[tip(f"{date}:T", format="%d %B %Y"), tip(f"{label}:N"), tip(f"{kind}:N")],
     )
     points = base.mark_point(size=120, filled=True).encode(
-        color=alt.Color(f"{kind}:N", title=kind.replace("_", " ")), shape=alt.Shape(f"{kind}:N", title=kind.replace("_", " ")))
+        color=alt.Color(f"{kind}:N", title=legend_title(kind)), shape=alt.Shape(f"{kind}:N", title=legend_title(kind)))
     return for_the_page(points.properties(title=title_text(title)), most_lines)
 
 
@@ -367,38 +430,41 @@ def powers_of_ten(values: pd.Series) -> list[float]:
     return [10.0 ** k for k in range(low, high + 1)]
 
 
+@bilingual
 def dots_on_log_scale(frame: pd.DataFrame, category: str, value: str, kind: str, title: str, value_title: str) -> alt.Chart:
     """One dot per row on a logarithmic axis (for counts of very different sizes), coloured and shaped by kind.
 
     The axis is marked at powers of ten, written out (1,000 · 100,000 · 1 million), never as 1k or 1G.
     """
-    frame, lines, most_lines = with_wrapped_labels(frame, category)
+    frame, lines, most_lines = with_wrapped_labels(in_words(frame, kind), category)
     ticks = powers_of_ten(frame[value])
     base = alt.Chart(frame).encode(
         y=category_axis(lines, None),
         x=alt.X(f"{value}:Q", title=title_text(value_title),
                 scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]),
                 axis=alt.Axis(values=ticks, labelExpr=COUNT_LABEL, labelOverlap="greedy", labelFlush=True)),
-        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.0f"), alt.Tooltip(f"{kind}:N")],
+        tooltip=[tip(f"{category}:N"), tip(f"{value}:Q", format=",.0f"), tip(f"{kind}:N")],
     )
     dots = base.mark_point(size=110, filled=True).encode(
-        color=alt.Color(f"{kind}:N", title=kind.replace("_", " ")), shape=alt.Shape(f"{kind}:N", title=kind.replace("_", " ")))
+        color=alt.Color(f"{kind}:N", title=legend_title(kind)), shape=alt.Shape(f"{kind}:N", title=legend_title(kind)))
     return for_the_page(dots.properties(title=title_text(title)), most_lines)
 
 
+@bilingual
 def vertical_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str) -> alt.Chart:
     """Vertical bars in the order of ``frame`` (e.g. months), with value labels; labels wrap at spaces."""
     frame, lines, _ = with_wrapped_labels(frame, category, width=4)
     base = alt.Chart(frame).encode(
         x=alt.X(f"{lines}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelExpr=WRAPPED_LABEL)),
         y=alt.Y(f"{value}:Q", title=title_text(value_title), scale=alt.Scale(**room_for_labels(frame[value], 0.15))),
-        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")],
+        tooltip=[tip(f"{category}:N"), tip(f"{value}:Q")],
     )
     bars = base.mark_bar(color=PALETTE[0])
     labels = base.mark_text(dy=-8).encode(text=alt.Text(f"{value}:Q"))
     return for_the_page((bars + labels).properties(title=title_text(title), height=240))
 
 
+@bilingual
 def interval_chart(frame: pd.DataFrame, category: str, low: str, middle: str, high: str, marker: str,
                    title: str, value_title: str) -> alt.Chart:
     """A range bar from ``low`` to ``high`` with a tick at ``middle`` and a diamond at ``marker``, one row each."""
@@ -407,12 +473,13 @@ def interval_chart(frame: pd.DataFrame, category: str, low: str, middle: str, hi
     axis = alt.Axis(format=",.0f", labelOverlap="greedy", labelFlush=True)
     bars = base.mark_bar(color=LIGHT, height=14).encode(
         x=alt.X(f"{low}:Q", title=title_text(value_title), axis=axis), x2=f"{high}:Q",
-        tooltip=[alt.Tooltip(f"{category}:N")] + [alt.Tooltip(f"{c}:Q", format=",.0f") for c in (low, middle, high, marker)])
+        tooltip=[tip(f"{category}:N")] + [tip(f"{c}:Q", format=",.0f") for c in (low, middle, high, marker)])
     ticks = base.mark_tick(color=PALETTE[0], thickness=3, size=18).encode(x=f"{middle}:Q")
     published = base.mark_point(shape="diamond", size=120, filled=True, color=PALETTE[1]).encode(x=f"{marker}:Q")
     return for_the_page((bars + ticks + published).properties(title=title_text(title)), max(most_lines, 2))
 
 
+@bilingual
 def tornado(frame: pd.DataFrame, category: str, low: str, high: str, title: str, value_title: str) -> alt.Chart:
     """Tornado chart: one bar per input from the result at its low value to the result at its high value."""
     frame, lines, most_lines = with_wrapped_labels(frame, category)
@@ -420,14 +487,15 @@ def tornado(frame: pd.DataFrame, category: str, low: str, high: str, title: str,
     bars = base.mark_bar(color=PALETTE[0]).encode(
         x=alt.X(f"{low}:Q", title=title_text(value_title), axis=alt.Axis(format=",.0f", labelOverlap="greedy", labelFlush=True)),
         x2=f"{high}:Q",
-        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{low}:Q", format=",.0f"),
-                 alt.Tooltip(f"{high}:Q", format=",.0f")])
+        tooltip=[tip(f"{category}:N"), tip(f"{low}:Q", format=",.0f"),
+                 tip(f"{high}:Q", format=",.0f")])
     return for_the_page(bars.properties(title=title_text(title)), most_lines)
 
 
+@bilingual
 def line_chart(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str) -> alt.Chart:
     """A line with points, for a quantity that changes with a parameter."""
     return for_the_page(alt.Chart(frame).mark_line(point=True, color=PALETTE[0]).encode(
         x=alt.X(f"{x}:Q", title=title_text(x_title)), y=alt.Y(f"{y}:Q", title=title_text(y_title)),
-        tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".1f")],
+        tooltip=[tip(f"{x}:Q"), tip(f"{y}:Q", format=".1f")],
     ).properties(title=title_text(title), height=260))

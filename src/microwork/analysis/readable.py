@@ -129,22 +129,28 @@ def results_table(values: dict[str, Any], labels: dict[str, str] | None = None,
 
 # How a source's comparator reads before its figure: as a sign (the reproduction report) or in words (prose, tables).
 COMPARATOR_SIGNS = {"=": "", "≈": "≈ ", ">": "> ", "<": "< "}
-COMPARATOR_WORDS = {"=": "", "≈": "about ", ">": "more than ", "<": "less than "}
+COMPARATOR_WORDS = {"=": "{figure}", "≈": "about {figure}", ">": "more than {figure}", "<": "less than {figure}"}
 
 
 def stated(value: float, comparator: str = "=", high: float | None = None, unit: str = "", words: bool = False) -> str:
     """A published figure as its source states it: every digit kept, thousands separated, a range written
     "low to high", the comparator as a sign ("≈ 500,000") or in words ("about 22 %", "more than 92"), then
     ``unit`` (e.g. " %")."""
-    figure = f"{value:,.10g}" + (f" to {high:,.10g}" if high is not None and high == high else "")
-    return (COMPARATOR_WORDS if words else COMPARATOR_SIGNS)[comparator] + figure + unit
+    from .language import in_language, template, unit_text
+
+    low = in_language(f"{value:,.10g}")
+    figure = template("{low} to {high}", low=low, high=in_language(f"{high:,.10g}")) if high is not None and high == high \
+        else low
+    if words:
+        return template(COMPARATOR_WORDS[comparator], figure=figure) + unit_text(unit)
+    return COMPARATOR_SIGNS[comparator] + figure + unit_text(unit)
 
 
 # Table cells. A column's kind says how its values read; :func:`column_kind` guesses it from the values when the
 # chapter does not name it. In tables every number from 1,000 up is separated (a column reads the same from top
 # to bottom), except years.
 TABLE_SEPARATORS_FROM = 1_000
-CELL_KINDS = ("text", "yes/no", "count", "number", "share", "change", "year")
+CELL_KINDS = ("text", "name", "yes/no", "count", "number", "share", "change", "year")
 
 
 def is_missing(value: Any) -> bool:
@@ -180,28 +186,33 @@ def cell(value: Any, kind: str = "number") -> str:
     - ``count``: a whole number with thousands separators (14,903);
     - ``number``: four significant digits, separators from 1,000 (0.1990, 1.199, 266,126);
     - ``share``: a share as a percentage (0.199 is 19.9%); ``change``: the same with its sign (+12.3%);
-    - ``year``: a whole number without separators (2019); ``text``: the value on one line, as written.
+    - ``year``: a whole number without separators (2019); ``text``: the value on one line, as written (marked for
+      translation in a French pass); ``name``: the same, never translated (an author, a platform).
 
     An empty cell (None, NaN) is empty whatever the kind; a value that is not a number is shown as text.
     """
+    from .language import in_language, words
+
     if is_missing(value):
         return ""
     if is_boolean(value):
-        return "yes" if value else "no"
+        return words("yes" if value else "no")
     number = as_number(value)
-    if number is None or kind == "text" or not math.isfinite(number):
+    if kind == "name":  # a name (an author, a platform) reads the same in every language
         return " ".join(str(value).split())
+    if number is None or kind == "text" or not math.isfinite(number):
+        return words(" ".join(str(value).split()))
     if kind == "count":
-        return f"{round(number):,d}"
+        return in_language(f"{round(number):,d}")
     if kind == "year":
         return f"{round(number):d}"
     if kind == "share":
-        return f"{number:.1%}"
+        return in_language(f"{number:.1%}")
     if kind == "change":
-        return f"{number:+.1%}"
+        return in_language(f"{number:+.1%}")
     if kind in ("number", "yes/no"):
-        return readable_number(number, separators_from=TABLE_SEPARATORS_FROM)
-    return format(number, kind)
+        return in_language(readable_number(number, separators_from=TABLE_SEPARATORS_FROM))
+    return in_language(format(number, kind))
 
 
 def column_kind(name: str, values: list[Any]) -> str:

@@ -1,0 +1,163 @@
+"""The book's two languages, as the chapters' code sees them: English, and French marks for the render to fill.
+
+A chapter is executed once, in English. Each thing it shows (a table, a chart, a glued text) is also made a
+second time in a *French pass* (:func:`french_pass`), and kept in the output's metadata for the French edition:
+
+- numbers are written the French way at once, with Babel's ``fr_FR`` symbols (14 903 with a narrow no-break
+  space, 5,6 %, see :func:`french_number`);
+- every text a reader sees (a title, an axis, a header, a text cell from ``data/``) is not translated in the
+  kernel: :func:`words` wraps the English in a *mark* (private-use characters around it). The French edition's
+  render replaces each mark by its translation from the gettext catalogs (:mod:`microwork.pipeline.translate`).
+
+So editing a translation re-renders the French edition and re-executes nothing, and the English text inside a
+mark is exactly the ``msgid`` a translator sees.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+LANGUAGES = ("en", "fr")
+SOURCE_LANGUAGE = "en"
+BABEL_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+# A mark: OPEN, the English text, CLOSE. A mark with something to do besides translating (fill a template,
+# wrap lines) holds JSON between TEMPLATE_OPEN and TEMPLATE_CLOSE. Data may not contain these characters
+# (microwork.analysis.validate refuses them), so a mark cannot come from data.
+OPEN, CLOSE, TEMPLATE_OPEN, TEMPLATE_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
+MARK_CHARACTERS = OPEN + CLOSE + TEMPLATE_OPEN + TEMPLATE_CLOSE
+SIMPLE_MARK = re.compile(f"{OPEN}([^{MARK_CHARACTERS}]*){CLOSE}")
+TEMPLATE_MARK = re.compile(f"{TEMPLATE_OPEN}([^{MARK_CHARACTERS}]*){TEMPLATE_CLOSE}")
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("microwork_language", default=SOURCE_LANGUAGE)
+
+
+def current() -> str:
+    """The language being written: "en", or "fr" during a French pass."""
+    return _current.get()
+
+
+@contextmanager
+def french_pass() -> Iterator[None]:
+    """Within this block, :func:`words` marks text for translation and numbers are written the French way."""
+    token = _current.set("fr")
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def has_letters(text: str) -> bool:
+    """True when ``text`` has a letter: only such text is translated (not "2019-05", "1.3.0" or "—")."""
+    return any(character.isalpha() for character in text)
+
+
+def words(text: object) -> str:
+    """Text a reader sees: as it is in English; in a French pass, marked for translation (see the module)."""
+    text = str(text)
+    if current() == SOURCE_LANGUAGE or not has_letters(text) or OPEN in text or TEMPLATE_OPEN in text:
+        return text
+    return f"{OPEN}{text}{CLOSE}"
+
+
+def template(text: str, **values: object) -> str:
+    """``text.format(**values)``; in a French pass, a mark the render fills once it has translated ``text``
+    (the values are written in the language already: numbers the French way, texts as marks)."""
+    if current() == SOURCE_LANGUAGE or not has_letters(text.format(**{k: "" for k in values})):
+        return text.format(**values)
+    return TEMPLATE_OPEN + json.dumps({"text": text, "values": {k: str(v) for k, v in values.items()}},
+                                      ensure_ascii=False) + TEMPLATE_CLOSE
+
+
+def wrapped_words(text: object, width: int) -> str:
+    """In a French pass, a mark whose translation the render cuts into lines of ``width`` characters joined by new
+    lines (a chart's category label); in English, the text as it is (the caller wraps it)."""
+    return TEMPLATE_OPEN + json.dumps({"text": str(text), "wrap": width}, ensure_ascii=False) + TEMPLATE_CLOSE
+
+
+def lines_of_words(text: object, width: int) -> str:
+    """In a French pass, a mark that the render turns into a list of lines of ``width`` characters (a chart
+    title, which Vega-Lite draws on several lines when given a list)."""
+    return TEMPLATE_OPEN + json.dumps({"text": str(text), "lines": width}, ensure_ascii=False) + TEMPLATE_CLOSE
+
+
+def babel_symbols(language: str) -> dict[str, str]:
+    """How numbers are written in ``language`` by Babel's CLDR data: group and decimal separators, and the
+    percent sign with the space before it."""
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = BABEL_LOCALES[language]
+    percent = Locale.parse(locale).percent_formats[None].pattern  # '#,##0\xa0%' in French
+    return {"group": get_group_symbol(locale), "decimal": get_decimal_symbol(locale),
+            "percent": percent[percent.rindex("0") + 1:]}
+
+
+def french_number(english: str) -> str:
+    """A number written by Python's format mini-language ("14,903", "5.6%", "+12.3%") as French writes it:
+    "14 903", "5,6 %", "+12,3 %" (Babel's ``fr_FR`` symbols)."""
+    symbols = babel_symbols("fr")
+    swapped = english.translate(str.maketrans({",": symbols["group"], ".": symbols["decimal"]}))
+    return swapped.replace("%", symbols["percent"])
+
+
+def number(value: float, spec: str) -> str:
+    """``format(value, spec)`` in the language being written."""
+    text = format(value, spec)
+    return text if current() == SOURCE_LANGUAGE else french_number(text)
+
+
+def in_language(text: str) -> str:
+    """A number already written in English ("14,903") in the language being written."""
+    return text if current() == SOURCE_LANGUAGE else french_number(text)
+
+
+def unit_text(unit: str) -> str:
+    """A unit after a number (" %", " persons") in the language being written: " %" becomes the French percent
+    sign with its no-break space; a unit in words is marked for translation."""
+    if current() == SOURCE_LANGUAGE or not unit.strip():
+        return unit
+    if unit.strip() == "%":
+        return babel_symbols(current())["percent"]
+    return " " + words(unit.strip())
+
+
+def vega_locale(language: str) -> Mapping[str, object] | None:
+    """The number format locale a chart is drawn with (d3-format's shape), from Babel's symbols; None for
+    English (Vega's default)."""
+    if language == SOURCE_LANGUAGE:
+        return None
+    symbols = babel_symbols(language)
+    return {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
+            "currency": ["", "\u00a0€"], "percent": symbols["percent"]}
+
+
+def vega_time_locale(language: str) -> Mapping[str, object] | None:
+    """The date locale a chart is drawn with (d3-time-format's shape: month and day names), from Babel's CLDR
+    data; None for English."""
+    if language == SOURCE_LANGUAGE:
+        return None
+    from babel.dates import get_day_names, get_month_names, get_period_names
+
+    locale = BABEL_LOCALES[language]
+    days = [get_day_names(width, locale=locale) for width in ("wide", "abbreviated")]
+    months = [get_month_names(width, locale=locale) for width in ("wide", "abbreviated")]
+    periods = get_period_names(locale=locale)  # AM and PM: unused by the charts, required by d3
+    return {"dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+            "periods": [periods.get("am", "AM"), periods.get("pm", "PM")],
+            "days": [days[0][(i + 6) % 7] for i in range(7)], "shortDays": [days[1][(i + 6) % 7] for i in range(7)],
+            "months": [months[0][i] for i in range(1, 13)], "shortMonths": [months[1][i] for i in range(1, 13)]}
+
+
+def date_text(iso: str) -> str:
+    """An ISO date ("2019-10-16") in words in the language being written: "16 October 2019", "16 octobre 2019"
+    (Babel's long date format without the weekday)."""
+    import datetime
+
+    from babel.dates import format_date
+
+    return format_date(datetime.date.fromisoformat(iso), "d MMMM y", locale=BABEL_LOCALES[current()])
