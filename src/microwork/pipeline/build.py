@@ -37,6 +37,8 @@ from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
+from .translate import TRANSLATED, Translations, catalog_files, localised_files
+from ..analysis.language import SOURCE_LANGUAGE
 from ..analysis.notebooks import NotebookError, read_notebook, source_of
 
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
@@ -202,23 +204,52 @@ def write_stage(files: dict[str, bytes], stage: Path) -> None:
         target.write_bytes(content)
 
 
-def render(stage: Path, output: Path) -> Path:
-    """Render the staged book with Jupyter Book's Sphinx build (warnings are errors); return the HTML folder.
+def render(stages: dict[str, Path], output: Path) -> Path:
+    """Render each edition's staged book (language: stage) with Jupyter Book's Sphinx build, at the same time
+    (warnings are errors); return the HTML folder: the English edition, with the French one in its ``fr/``.
 
-    Runs ``microwork.pipeline.render`` in a fresh process: the same call as ``jupyter-book build -W -n
+    Each runs ``microwork.pipeline.render`` in a fresh process: the same call as ``jupyter-book build -W -n
     --keep-going``, without the command-line start-up.
     """
     html = output / "_build" / "html"
-    command = [sys.executable, "-m", "microwork.pipeline.render", str(stage), str(html)]
-    say("rendering the book with Jupyter Book (warnings are errors)")
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
+    folders = {language: html if language == SOURCE_LANGUAGE else output / language / "_build" / "html"
+               for language in stages}
+    say(f"rendering the {' and '.join(EDITION_NAMES[l] for l in stages)} edition(s) with Jupyter Book "
+        "(warnings are errors)")
+    running = {language: subprocess.Popen(
+        [sys.executable, "-m", "microwork.pipeline.render", str(stage), str(folders[language])],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for language, stage in stages.items()}
+    results = {language: (process.communicate()[0], process.returncode) for language, process in running.items()}
+    failed = {language: text for language, (text, code) in results.items() if code != 0}
+    if failed:
         shutil.rmtree(output, ignore_errors=True)  # a failed render leaves nothing behind
-        lines = (result.stdout + result.stderr).splitlines()
-        problems = [line for line in lines if "WARNING" in line or "ERROR" in line or "Error" in line]
-        raise BuildError("Jupyter Book failed:\n" + "\n".join(problems[-30:] or lines[-30:]))
+        messages = []
+        for language, text in failed.items():
+            lines = text.splitlines()
+            problems = [line for line in lines if "WARNING" in line or "ERROR" in line or "Error" in line]
+            messages.append(f"{EDITION_NAMES[language]} edition:\n" + "\n".join(problems[-30:] or lines[-30:]))
+        raise BuildError("Jupyter Book failed:\n" + "\n".join(messages))
+    for language, folder in folders.items():
+        if folder != html:
+            folder.rename(html / language)
+            shutil.rmtree(output / language)
     (output / COMPLETE).touch()
     return html
+
+
+EDITION_NAMES = {"en": "English", "fr": "French"}
+
+
+def report_coverage(translations: Translations) -> None:
+    """Print, for each catalog with something missing, how many of its texts are untranslated or fuzzy."""
+    missing = 0
+    for name, found in sorted(translations.coverage.items()):
+        untranslated, fuzzy = len(set(found.untranslated)), len(set(found.fuzzy))
+        missing += untranslated + fuzzy
+        if untranslated or fuzzy:
+            say(f"{translations.language}: {name}: {untranslated} untranslated, {fuzzy} fuzzy (shown in English)")
+    if not missing:
+        say(f"{translations.language}: every text of every page is translated")
 
 
 def publish(layout: Layout, site_html: Path) -> Path:
@@ -268,15 +299,23 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
     report.executed, report.cached = execute_all(root, workers, force)
 
     files = stage_files(root)
-    site_key = digest([k.encode() + b"\0" + v for k, v in sorted(files.items())] + [code_digest(root).encode()])
+    catalogs = catalog_files(root)
+    site_key = digest([k.encode() + b"\0" + v for k, v in sorted({**files, **catalogs}.items())]
+                      + [code_digest(root).encode()])
     key_file, link = layout.site_key, layout.html
     if not force and link.is_symlink() and link.resolve().is_dir() and key_file.is_file() \
             and key_file.read_text() == site_key:
         say("nothing changed since the last build: the book is up to date")
     else:
+        stages = {SOURCE_LANGUAGE: layout.stage}
         write_stage(files, layout.stage)
+        for language in TRANSLATED:
+            localised, translations = localised_files(root, files, language)
+            report_coverage(translations)
+            stages[language] = layout.stage_in(language)
+            write_stage(localised, stages[language])
         output = layout.sites / f"site-{time.strftime('%Y%m%d-%H%M%S')}-{site_key[:8]}"
-        site_html = render(layout.stage, output)
+        site_html = render(stages, output)
         publish(layout, site_html)
         key_file.write_text(site_key)
         report.rendered = True

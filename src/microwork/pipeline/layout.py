@@ -6,6 +6,7 @@ written down once:
 ``_build/html``                          a link to the newest complete site (``_build/sites/<site>/_build/html``)
 ``_build/.cache/chapters/<chapter>/``    a chapter's cached execution (see :mod:`microwork.pipeline.cache`)
 ``_build/.stage``, ``_build/sites``      the staged copy of the book and the rendered sites
+``_build/.stage-fr``                     the staged French copy (its site is ``fr/`` inside the English one)
 ``_build/failed``, ``_build/runs``       notebooks of failed chapters, and ``microwork run`` results
 ``_build/pdf/<edition>``                 PDFs (``students``, ``teachers``: see :mod:`microwork.pipeline.pdf`)
 ``_build/reproduce``                     the reproduction report
@@ -45,6 +46,10 @@ class Layout:
         self.reproduce_report = self.build / "reproduce" / "report.json"
         # The report that the reproduction chapter writes next to its figures during a build.
         self.reproduction_report = self.cached("reproduction") / "figures" / "reproduction-report.json"
+
+    def stage_in(self, language: str) -> Path:
+        """The staged copy of the book in another language than English (``_build/.stage-fr``)."""
+        return self.build / f".stage-{language}"
 
     def pdf_edition(self, edition: str) -> Path:
         """The folder of one edition of the PDFs (one per chapter, and ``book.pdf``)."""

@@ -155,6 +155,12 @@ def localised_markdown(text: str, translate: Callable[[str], str]) -> str:
 # --- Catalogs -------------------------------------------------------------------------------------------
 
 
+def catalog_files(root: Path) -> dict[str, bytes]:
+    """Every catalog file of the book (path under ``locales``: content): part of what the site is built from."""
+    folder = root / LOCALES
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(folder.rglob("*.po"))} if folder.is_dir() else {}
+
+
 def catalog_path(root: Path, language: str, name: str) -> Path:
     """Where a catalog is kept: ``locales/fr/LC_MESSAGES/chapters/size.po`` for the size page, ``.../book.po``."""
     return root / LOCALES / language / DOMAIN_FOLDER / f"{name}.po"
@@ -241,13 +247,38 @@ def filled(payload: dict, translate: Callable[[str], str], resolve: Callable[[st
     return lines[0] if len(lines) == 1 else lines
 
 
+def top_level_marks(text: str) -> list[tuple[int, int]]:
+    """Where the outermost marks of ``text`` start and end (a template mark may hold other marks)."""
+    spans, depth, start = [], 0, 0
+    for index, character in enumerate(text):
+        if character in (lang.OPEN, lang.TEMPLATE_OPEN):
+            if depth == 0:
+                start = index
+            depth += 1
+        elif character in (lang.CLOSE, lang.TEMPLATE_CLOSE) and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, index + 1))
+    return spans
+
+
+def replaced_marks(text: str, replace: Callable[[str], str]) -> str:
+    """``text`` with each outermost mark replaced by ``replace(mark)``."""
+    out, last = [], 0
+    for start, end in top_level_marks(text):
+        out += [text[last:start], replace(text[start:end])]
+        last = end
+    return "".join(out + [text[last:]])
+
+
 def resolved_plain(text: str, translate: Callable[[str], str]) -> str:
     """Plain text (a JSON string value, a glued text) with every mark replaced by its translation."""
-    def resolve(value: str) -> str:
-        value = lang.SIMPLE_MARK.sub(lambda m: translate(m.group(1)), value)
-        return lang.TEMPLATE_MARK.sub(lambda m: _joined(filled(json.loads(m.group(1)), translate, resolve)), value)
+    def one(mark: str) -> str:
+        if mark[0] == lang.OPEN:
+            return translate(mark[1:-1])
+        return _joined(filled(json.loads(mark[1:-1]), translate, lambda v: resolved_plain(v, translate)))
 
-    return resolve(text)
+    return replaced_marks(text, one)
 
 
 def _joined(value: str | list[str]) -> str:
@@ -256,15 +287,17 @@ def _joined(value: str | list[str]) -> str:
 
 def resolved_escaped(text: str, translate: Callable[[str], str], unescape: Callable[[str], str],
                      escape: Callable[[str], str]) -> str:
-    """Marked text inside Markdown or HTML: each mark's English is unescaped, translated and escaped again."""
-    def one(match: re.Match) -> str:
-        return escape(resolved_plain(unescape(match.group(0)), translate))
+    """Marked text inside Markdown or HTML: each mark is unescaped, translated and escaped again.
 
-    pattern = f"[{lang.OPEN}{lang.TEMPLATE_OPEN}][^{lang.CLOSE}{lang.TEMPLATE_CLOSE}]*[{lang.CLOSE}{lang.TEMPLATE_CLOSE}]"
-    # Template marks may hold simple marks: resolve the innermost first, until none is left.
-    while re.search(pattern, text):
-        text = re.sub(pattern, one, text)
-    return text
+    A template mark written into Markdown as it is (its JSON starts with a brace, not an escaped one) is Markdown
+    already, values included (a code span, a citation): it is filled, and neither unescaped nor escaped.
+    """
+    def one(mark: str) -> str:
+        if mark[0] == lang.TEMPLATE_OPEN and mark[1:2] == "{":
+            return resolved_plain(mark, translate)
+        return escape(resolved_plain(unescape(mark), translate))
+
+    return replaced_marks(text, one)
 
 
 def resolved_json(value: object, translate: Callable[[str], str], lines_seen: list[int] | None = None) -> object:
@@ -385,3 +418,191 @@ def localised_notebook(notebook: dict, prose: Callable[[str], str], computed: Ca
             if isinstance(french, dict):
                 output["data"] = resolved_bundle(french, computed)
     return notebook
+
+
+# --- Catalogs kept in step with the English ------------------------------------------------------------
+
+CONFIG_TEXTS = ("title", "html.extra_footer", "parse.myst_substitutions.book_citation")
+
+
+def config_value(config: dict, dotted: str) -> object:
+    """A value of ``_config.yml`` by its dotted path ("html.extra_footer"), None when it is not set."""
+    value: object = config
+    for key in dotted.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def page_messages(root: Path, docname: str) -> list[tuple[str, tuple[str, int]]]:
+    """The prose units of one page (``chapters/size``), with where each is: (English, (file, line or cell))."""
+    markdown = root / f"{docname}.md"
+    if markdown.is_file():
+        return [(u.text, (markdown.name, u.line_number)) for u in units(markdown.read_text(encoding="utf-8"))]
+    notebook = json.loads((root / f"{docname}.ipynb").read_text(encoding="utf-8"))
+    return [(u.text, (f"{Path(docname).name}.ipynb cell", index + 1))
+            for index, cell in enumerate(notebook["cells"]) if cell["cell_type"] == "markdown"
+            for u in units("".join(cell["source"]))]
+
+
+def computed_messages(root: Path, docnames: list[str]) -> list[tuple[str, tuple[str, int]]]:
+    """What the book's code, data and configuration show, from the marks of the executed chapters (in
+    ``_build/.cache``) and the configuration's texts: (English, (where, 0))."""
+    from .layout import Layout, read_yaml
+
+    found: list[tuple[str, tuple[str, int]]] = []
+    config = read_yaml(root / "_config.yml", root)
+    found += [(str(config_value(config, key)), ("_config.yml " + key, 0)) for key in CONFIG_TEXTS
+              if config_value(config, key)]
+    toc = read_yaml(root / "_toc.yml", root)
+    found += [(part["caption"], ("_toc.yml caption", 0)) for part in toc.get("parts", []) if part.get("caption")]
+    for docname in docnames:
+        executed = Layout(root).cached(Path(docname).name) / f"{Path(docname).name}.ipynb"
+        if not executed.is_file():
+            continue
+
+        def record(english: str, where: str = f"{Path(docname).name}.ipynb outputs") -> str:
+            found.append((english, (where, 0)))
+            return english
+
+        notebook = json.loads(executed.read_text(encoding="utf-8"))
+        for output in (o for cell in notebook["cells"] for o in cell.get("outputs", [])):
+            french = output.get("metadata", {}).get("microwork", {}).get("fr")
+            if isinstance(french, dict):
+                resolved_bundle(french, record)
+            elif isinstance(french, str):
+                resolved_plain(french, record)
+    return found
+
+
+def template_catalog(messages: list[tuple[str, tuple[str, int]]]) -> Catalog:
+    """A catalog template (what ``.pot`` files hold): the English texts, each with where it is."""
+    template = Catalog(fuzzy=False)
+    for english, location in messages:
+        if english.strip():
+            template.add(english, locations=[location])
+    return template
+
+
+def updated(path: Path, template: Catalog, language: str) -> Catalog:
+    """The catalog at ``path`` merged with ``template`` (Babel's merge: new texts added, changed ones fuzzy with
+    their old translation, gone ones dropped: git keeps their history)."""
+    catalog = read_catalog(path) if path.is_file() else Catalog(locale=language, fuzzy=False)
+    catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True)
+    catalog.obsolete.clear()
+    return catalog
+
+
+def catalog_names(root: Path) -> list[str]:
+    """Every catalog of the book: one per page of ``_toc.yml``, and :data:`BOOK_CATALOG`."""
+    from .layout import toc_files
+
+    return toc_files(root) + [BOOK_CATALOG]
+
+
+def update_catalogs(root: Path, languages: tuple[str, ...] = TRANSLATED) -> list[Path]:
+    """Bring every catalog in step with the English (see :func:`updated`); return the files written."""
+    from .layout import toc_files
+
+    docnames = toc_files(root)
+    templates = {docname: template_catalog(page_messages(root, docname)) for docname in docnames}
+    templates[BOOK_CATALOG] = template_catalog(computed_messages(root, docnames))
+    written = []
+    for language in languages:
+        for name, template in templates.items():
+            path = catalog_path(root, language, name)
+            catalog = updated(path, template, language)
+            catalog.project, catalog.version = "Counting the hidden crowd", "0.1.0"
+            catalog.header_comment = f"# {name}: the French of the book's {'computed texts' if name == BOOK_CATALOG else 'page'}.\n# See README.md, 'Translating the book'."
+            write_catalog(catalog, path)
+            written.append(path)
+    return written
+
+
+def coverage(root: Path, language: str) -> dict[str, Coverage]:
+    """For each catalog: how many of the English texts have a translation that is not fuzzy (without writing
+    anything: a text the catalog does not have yet counts as untranslated)."""
+    from .layout import toc_files
+
+    docnames = toc_files(root)
+    templates = {docname: page_messages(root, docname) for docname in docnames}
+    templates[BOOK_CATALOG] = computed_messages(root, docnames)
+    translations = Translations(root, language)
+    for name, messages in templates.items():
+        for english in dict.fromkeys(english for english, _ in messages if english.strip()):
+            translations.lookup(name, english)
+        translations.coverage.setdefault(name, Coverage(name))
+    return translations.coverage
+
+
+# --- The French copy of the staged book ------------------------------------------------------------------
+
+
+def localised_config(text: str, language: str, computed: Callable[[str], str]) -> str:
+    """``_config.yml`` for an edition: its texts translated, Sphinx's ``language`` set (the theme's words, the
+    search's stemming, ``<html lang>``)."""
+    import yaml
+
+    config = yaml.safe_load(text)
+    for dotted in CONFIG_TEXTS:
+        *parents, key = dotted.split(".")
+        holder = config
+        for parent in parents:
+            holder = holder.setdefault(parent, {})
+        if holder.get(key):
+            holder[key] = computed(str(holder[key]))
+    config.setdefault("sphinx", {}).setdefault("config", {})["language"] = language
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+def localised_toc(text: str, computed: Callable[[str], str]) -> str:
+    """``_toc.yml`` with its parts' captions translated."""
+    import yaml
+
+    toc = yaml.safe_load(text)
+    for part in toc.get("parts", []):
+        if part.get("caption"):
+            part["caption"] = computed(part["caption"])
+    return yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
+
+
+def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
+    """The static figures (SVG, PNG) of a localised notebook's charts, drawn from their French specs with the
+    French locale: what its PDF and downloads show (file path in the staged book: content)."""
+    import vl_convert as vlc
+
+    from ..analysis.charts import exported
+
+    files = {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html", "")
+            for match in re.finditer(r'<script type="application/json" id="spec-([^"]+)">(.*?)</script>',
+                                     "".join(text) if isinstance(text, list) else text, re.S):
+                name, spec = match.group(1), json.loads(match.group(2))
+                locale = spec.get("usermeta", {}).get("locale", {})
+                svg = vlc.vegalite_to_svg(exported(spec), format_locale=locale.get("number"),
+                                          time_format_locale=locale.get("time"))
+                files[f"{folder}/figures/{name}.svg"] = svg.encode()
+                files[f"{folder}/figures/{name}.png"] = vlc.svg_to_png(svg, scale=2)
+    return files
+
+
+def localised_files(root: Path, files: dict[str, bytes], language: str) -> tuple[dict[str, bytes], Translations]:
+    """The staged book (relative path: content) in ``language``: prose through each page's catalog, computed
+    texts through :data:`BOOK_CATALOG`, figures redrawn; and the translations, with what was missing."""
+    translations = Translations(root, language)
+    computed = translations.for_catalog(BOOK_CATALOG)
+    out = dict(files)
+    for relative, content in files.items():
+        docname, suffix = relative.rsplit(".", 1)[0], Path(relative).suffix
+        if relative == "_config.yml":
+            out[relative] = localised_config(content.decode(), language, computed).encode()
+        elif relative == "_toc.yml":
+            out[relative] = localised_toc(content.decode(), computed).encode()
+        elif suffix == ".md" and relative.startswith("chapters/"):
+            out[relative] = localised_markdown(content.decode(), translations.for_catalog(docname)).encode()
+        elif suffix == ".ipynb":
+            notebook = localised_notebook(json.loads(content), translations.for_catalog(docname), computed)
+            out[relative] = (json.dumps(notebook, ensure_ascii=False) + "\n").encode()
+            out.update(french_figures(notebook, str(Path(relative).parent)))
+    return out, translations
