@@ -199,6 +199,32 @@ def command_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+@holding_the_build_lock
+def command_translations(args: argparse.Namespace) -> int:
+    from .pipeline import translate
+
+    root = project_root()
+    build(root, workers=args.workers)  # the computed texts are read from the executed chapters
+    if args.update:
+        written = translate.update_catalogs(root)
+        print(f"updated {len(written)} catalogs in {translate.LOCALES}/ (new English texts are untranslated, changed "
+              "ones fuzzy: translate them, then remove the fuzzy flag)")
+    incomplete = 0
+    for language in translate.TRANSLATED:
+        rows = [["catalog", "texts", "untranslated", "fuzzy"]]
+        for name, found in translate.coverage(root, language).items():
+            untranslated, fuzzy = len(set(found.untranslated)), len(set(found.fuzzy))
+            incomplete += untranslated + fuzzy
+            rows.append([name, str(found.entries), str(untranslated), str(fuzzy)])
+        print(f"{language}:")
+        print("\n".join("  " + line for line in readable.columns(rows)))
+    if incomplete:
+        print(f"{incomplete} texts are not translated or are fuzzy: they are shown in English in the French edition")
+        return 1
+    print("every text is translated")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="microwork", description=__doc__, epilog=EPILOG,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -242,6 +268,14 @@ def parser() -> argparse.ArgumentParser:
                             epilog="example: microwork pdf")
     p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time, if a build is needed")
     p.set_defaults(func=command_pdf)
+
+    p = commands.add_parser("translations", help="say how much of each page is translated (exit 1 unless all); "
+                                                 "--update brings the catalogs in step with the English",
+                            epilog="examples:\n  microwork translations\n  microwork translations --update",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--update", action="store_true", help="add new English texts to the catalogs, mark changed ones fuzzy")
+    p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time, if a build is needed")
+    p.set_defaults(func=command_translations)
 
     p = commands.add_parser("check", help="validate the data package (and parameters) without executing anything",
                             epilog="example: microwork check -p size:accounts_per_person=1.5")

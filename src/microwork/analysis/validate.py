@@ -150,6 +150,12 @@ def character_problem(cell: str, multiline: bool = False) -> tuple[str, str] | N
                                    "single-line (a field allows line breaks with \"x-multiline\": true)")
         return "control character", (f"the cell holds the control character U+{ord(char):04X} at character "
                                      f"{match.start() + 1} (invisible characters are not allowed: delete it)")
+    from .language import MARK_CHARACTERS
+
+    for index, char in enumerate(cell):
+        if char in MARK_CHARACTERS:
+            return "private-use character", (f"the cell holds the private-use character U+{ord(char):04X} at "
+                                             f"character {index + 1} (the book marks translated text with it: delete it)")
     return None
 
 

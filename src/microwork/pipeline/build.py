@@ -37,7 +37,7 @@ from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
-from .translate import TRANSLATED, Translations, catalog_files, localised_files
+from .translate import TRANSLATED, Translations, catalog_files, localised_files, with_editions
 from ..analysis.language import SOURCE_LANGUAGE
 from ..analysis.notebooks import NotebookError, read_notebook, source_of
 
@@ -308,7 +308,7 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
         say("nothing changed since the last build: the book is up to date")
     else:
         stages = {SOURCE_LANGUAGE: layout.stage}
-        write_stage(files, layout.stage)
+        write_stage({**files, "_config.yml": with_editions(files["_config.yml"].decode()).encode()}, layout.stage)
         for language in TRANSLATED:
             localised, translations = localised_files(root, files, language)
             report_coverage(translations)

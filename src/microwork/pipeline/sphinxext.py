@@ -400,8 +400,9 @@ def page_description(pagename: str, context: dict, doctree: Any) -> str:
     (the search and index pages, which have no text of their own, are described by :data:`GENERATED_PAGES`)."""
     if doctree is None:
         book = context.get("docstitle") or ""
-        return shortened(GENERATED_PAGES.get(pagename, "{page}, a page of the book {book}").format(
-            book=book, page=context.get("title") or pagename))
+        texts = app_texts(context)
+        written = GENERATED_PAGES.get(pagename, "{page}, a page of the book {book}")
+        return shortened(texts.get(written, written).format(book=book, page=context.get("title") or pagename))
     written = (context.get("meta") or {}).get("description")
     return shortened(written if written else first_paragraphs(doctree))
 
@@ -411,6 +412,7 @@ def add_description(app: Any, pagename: str, templatename: str, context: dict, d
 
     A description outside :data:`DESCRIPTION_RANGE` is a Sphinx warning. Runs before sphinxext-opengraph, which
     then adds no description of its own; without a base URL sphinxext-opengraph is told to add nothing."""
+    context["microwork_texts"] = app.config.microwork_texts
     description = page_description(pagename, context, doctree)
     low, high = DESCRIPTION_RANGE
     if not low <= len(description) <= high:
@@ -444,7 +446,58 @@ def check_base_url(app: Any, config: Any) -> None:
         config.ogp_site_url = config.html_baseurl
 
 
+# The site's own texts that the French edition translates (in locales/fr/LC_MESSAGES/book.po, like every computed
+# text): the staged _config.yml gives their translations as ``microwork_texts``.
+SITE_TEXTS = ("Search this book...", *GENERATED_PAGES.values(), "{page}, a page of the book {book}")
+# Each language's name in that language: what the link to an edition says.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+def app_texts(context: dict) -> dict[str, str]:
+    """The translations of :data:`SITE_TEXTS` for the page being written (none in English)."""
+    return context.get("microwork_texts") or {}
+
+
+def translate_theme_texts(app: Any, config: Any) -> None:
+    """In a translated edition, the theme's search box says its words in the edition's language (the theme's other
+    words come from Sphinx's ``language``)."""
+    texts = config.microwork_texts or {}
+    if texts.get("Search this book..."):
+        config.html_theme_options = {**(config.html_theme_options or {}), "search_bar_text": texts["Search this book..."]}
+
+
+def edition_address(app: Any, pagename: str, root: str) -> str:
+    """The address of this page in an edition whose root is at ``root`` from this edition's root ("" for this
+    one, "fr/" or "../"): absolute with ``html.baseurl``, else relative to the page."""
+    target = f"{root}{pagename}.html"
+    if app.config.html_baseurl:
+        return re.sub(r"[^/:]+/\.\./", "", app.config.html_baseurl + target)
+    return "../" * pagename.count("/") + target
+
+
+def link_editions(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Link each page to itself in the other editions: ``hreflang`` alternates in its head (the English edition
+    is the default), and a link at the top of its text, in that language's own name."""
+    editions = app.config.microwork_editions or {}
+    if not editions:
+        return  # a plain `jupyter-book build .`: one edition
+    addresses = {app.config.language or "en": edition_address(app, pagename, ""),
+                 **{language: edition_address(app, pagename, root) for language, root in editions.items()}}
+    tags = [f'<link rel="alternate" hreflang="{language}" href="{html.escape(address)}" />'
+            for language, address in sorted(addresses.items())]
+    tags.append(f'<link rel="alternate" hreflang="x-default" href="{html.escape(addresses["en"])}" />')
+    context["metatags"] = (context.get("metatags") or "") + "\n".join(tags) + "\n"
+    if "body" in context:
+        links = " · ".join(f'<a href="{html.escape(addresses[language])}" hreflang="{language}" lang="{language}">'
+                           f"{LANGUAGE_NAMES[language]}</a>" for language in editions)
+        context["body"] = f'<p class="mw-editions">{links}</p>\n' + context["body"]
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.add_config_value("microwork_editions", {}, "html")
+    app.add_config_value("microwork_texts", {}, "html")
+    app.connect("config-inited", translate_theme_texts, priority=900)
+    app.connect("html-page-context", link_editions, priority=450)
     cache_bibtex_plugin_lookups()
     app.connect("config-inited", add_templates_path)
     app.connect("config-inited", check_base_url, priority=900)  # after sphinxext-opengraph has its settings

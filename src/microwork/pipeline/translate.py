@@ -455,6 +455,9 @@ def computed_messages(root: Path, docnames: list[str]) -> list[tuple[str, tuple[
               if config_value(config, key)]
     toc = read_yaml(root / "_toc.yml", root)
     found += [(part["caption"], ("_toc.yml caption", 0)) for part in toc.get("parts", []) if part.get("caption")]
+    from .sphinxext import SITE_TEXTS
+
+    found += [(text, ("microwork.pipeline.sphinxext", 0)) for text in SITE_TEXTS]
     for docname in docnames:
         executed = Layout(root).cached(Path(docname).name) / f"{Path(docname).name}.ipynb"
         if not executed.is_file():
@@ -550,7 +553,24 @@ def localised_config(text: str, language: str, computed: Callable[[str], str]) -
             holder = holder.setdefault(parent, {})
         if holder.get(key):
             holder[key] = computed(str(holder[key]))
-    config.setdefault("sphinx", {}).setdefault("config", {})["language"] = language
+    from .sphinxext import SITE_TEXTS
+
+    settings = config.setdefault("sphinx", {}).setdefault("config", {})
+    settings["language"] = language
+    settings["microwork_editions"] = {"en": "../"}
+    html_settings = config.get("html") or {}
+    if html_settings.get("baseurl"):  # the edition's own address: its sitemap and link previews
+        html_settings["baseurl"] = html_settings["baseurl"].rstrip("/") + f"/{language}/"
+    settings["microwork_texts"] = {text: computed(text) for text in SITE_TEXTS}
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+def with_editions(text: str, languages: tuple[str, ...] = TRANSLATED) -> str:
+    """The English ``_config.yml`` of a build that makes the other editions too: each page links to them."""
+    import yaml
+
+    config = yaml.safe_load(text)
+    config.setdefault("sphinx", {}).setdefault("config", {})["microwork_editions"] = {l: f"{l}/" for l in languages}
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 

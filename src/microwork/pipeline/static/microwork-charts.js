@@ -61,7 +61,12 @@
     el.dataset.chartStatus = "drawing";
     el.dataset.chartTheme = theme;
     el.dataset.chartWidth = String(width);
-    window.vegaEmbed(el, themed(spec, theme, width), { renderer: "svg", actions: false })
+    // A translated chart carries its number and date formats (usermeta.locale): 14 903, octobre.
+    const locale = (spec.usermeta && spec.usermeta.locale) || {};
+    const options = { renderer: "svg", actions: false };
+    if (locale.number) options.formatLocale = locale.number;
+    if (locale.time) options.timeFormatLocale = locale.time;
+    window.vegaEmbed(el, themed(spec, theme, width), options)
       .then(function (result) {
         // a newer drawing is under way: drop this one
         if (el.dataset.chartTheme !== theme || el.dataset.chartWidth !== String(width)) { result.finalize(); return; }
