@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "_build" / "test-artifacts" / "screenshots"
 PAGES = [str(p.relative_to(ROOT).with_suffix(".html")) for p in toc_documents()] + ["search.html"]
+BOTH_EDITIONS = PAGES + [f"fr/{path}" for path in PAGES]  # the French edition is in fr/
 CLEAN = {"outside": [], "failed": [], "errors": [], "console": [], "fonts": []}
 
 
@@ -65,7 +66,7 @@ def open_page(browser, url, on_dialog=None):
     return page, problems
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", BOTH_EDITIONS)
 def test_page_loads_offline_and_draws_its_charts(browser, site_url, path):
     page, problems = open_page(browser, f"{site_url}/{path}")
     statuses = page.eval_on_selector_all(".mw-vega", "els => els.map(e => e.dataset.chartStatus)")
@@ -77,7 +78,7 @@ def test_page_loads_offline_and_draws_its_charts(browser, site_url, path):
     page.close()
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", BOTH_EDITIONS)
 def test_no_serious_accessibility_violation(browser, site_url, path):
     page, _ = open_page(browser, f"{site_url}/{path}")
     page.add_script_tag(path=str(AXE))
@@ -106,6 +107,33 @@ def test_search_finds_clickworker(browser, site_url):
     assert problems == CLEAN
 
 
+def test_french_size_page_shows_the_tiers_in_french_form_and_links_to_english(browser, site_url):
+    page, problems = open_page(browser, f"{site_url}/fr/chapters/size.html")
+    assert page.get_attribute("html", "lang") == "fr"
+    text = page.inner_text("main")
+    for number in ("14\u202f903", "52\u202f337", "266\u202f126", "319\u202f096"):
+        assert number in text
+    assert not re.search(r"\d,\d{3}\b", text), "no English-form number on a French page"
+    titles = page.eval_on_selector_all(".mw-vega svg .role-title-text", "els => els.map(e => e.textContent)")
+    assert titles and "Trois" in " ".join(titles), titles
+    english = page.get_attribute('a[hreflang="en"]', "href")
+    page.click('a[hreflang="en"]')
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/chapters/size.html") and "/fr/" not in page.url, (english, page.url)
+    assert page.get_attribute("html", "lang") == "en"
+    assert problems == CLEAN
+    page.close()
+
+
+def test_french_search_finds_french_words(browser, site_url):
+    page, problems = open_page(browser, f"{site_url}/fr/search.html?q=plateformes")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))")
+    assert any("size" in h for h in hits), hits
+    assert problems == CLEAN
+    page.close()
+
+
 def test_size_page_shows_the_headline_numbers(browser, site_url):
     page, _ = open_page(browser, f"{site_url}/chapters/size.html")
     text = page.inner_text("main")
@@ -129,7 +157,7 @@ TABLES_ON_A_PHONE = """() => [...document.querySelectorAll('article table:not(.m
 })"""
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", BOTH_EDITIONS)
 def test_tables_fit_a_phone_and_have_human_headers(browser, site_url, path):
     page, _ = open_page(browser, f"{site_url}/{path}")
     page.set_viewport_size({"width": 390, "height": 900})

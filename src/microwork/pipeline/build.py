@@ -204,9 +204,23 @@ def write_stage(files: dict[str, bytes], stage: Path) -> None:
         target.write_bytes(content)
 
 
-def render(stages: dict[str, Path], output: Path) -> Path:
+def edition_keys(root: Path, files: dict[str, bytes]) -> dict[str, str]:
+    """What each edition is made from, as a hash: the staged files and the code; the translated editions also
+    their catalogs (so that editing a catalog re-renders that edition only)."""
+    base = [k.encode() + b"\0" + v for k, v in sorted(files.items())] + [code_digest(root).encode()]
+    catalogs = catalog_files(root)
+    keys = {SOURCE_LANGUAGE: digest(base)}
+    for language in TRANSLATED:
+        own = [k.encode() + b"\0" + v for k, v in catalogs.items() if k.startswith(f"locales/{language}/")]
+        keys[language] = digest(base + own)
+    return keys
+
+
+def render(stages: dict[str, Path], output: Path, kept: dict[str, Path] | None = None) -> Path:
     """Render each edition's staged book (language: stage) with Jupyter Book's Sphinx build, at the same time
     (warnings are errors); return the HTML folder: the English edition, with the French one in its ``fr/``.
+    ``kept`` editions (language: their folder in the published site) are not rendered again: their files are
+    linked into the new site as they are.
 
     Each runs ``microwork.pipeline.render`` in a fresh process: the same call as ``jupyter-book build -W -n
     --keep-going``, without the command-line start-up.
@@ -214,8 +228,8 @@ def render(stages: dict[str, Path], output: Path) -> Path:
     html = output / "_build" / "html"
     folders = {language: html if language == SOURCE_LANGUAGE else output / language / "_build" / "html"
                for language in stages}
-    say(f"rendering the {' and '.join(EDITION_NAMES[l] for l in stages)} edition(s) with Jupyter Book "
-        "(warnings are errors)")
+    say(f"rendering the {' and '.join(EDITION_NAMES[l] for l in stages)} edition{'s' * (len(stages) > 1)} with "
+        "Jupyter Book (warnings are errors)")
     running = {language: subprocess.Popen(
         [sys.executable, "-m", "microwork.pipeline.render", str(stage), str(folders[language])],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for language, stage in stages.items()}
@@ -229,6 +243,11 @@ def render(stages: dict[str, Path], output: Path) -> Path:
             problems = [line for line in lines if "WARNING" in line or "ERROR" in line or "Error" in line]
             messages.append(f"{EDITION_NAMES[language]} edition:\n" + "\n".join(problems[-30:] or lines[-30:]))
         raise BuildError("Jupyter Book failed:\n" + "\n".join(messages))
+    for language, previous in (kept or {}).items():
+        target = html if language == SOURCE_LANGUAGE else html / language
+        translated = [f"{other}" for other in TRANSLATED]
+        shutil.copytree(previous, target, copy_function=os.link, dirs_exist_ok=True,
+                        ignore=lambda folder, names: translated if Path(folder) == previous and language == SOURCE_LANGUAGE else [])
     for language, folder in folders.items():
         if folder != html:
             folder.rename(html / language)
@@ -299,25 +318,32 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
     report.executed, report.cached = execute_all(root, workers, force)
 
     files = stage_files(root)
-    catalogs = catalog_files(root)
-    site_key = digest([k.encode() + b"\0" + v for k, v in sorted({**files, **catalogs}.items())]
-                      + [code_digest(root).encode()])
+    keys = edition_keys(root, files)
     key_file, link = layout.site_key, layout.html
-    if not force and link.is_symlink() and link.resolve().is_dir() and key_file.is_file() \
-            and key_file.read_text() == site_key:
+    built = json.loads(key_file.read_text()) if key_file.is_file() and link.is_symlink() and link.resolve().is_dir() \
+        and key_file.read_text().startswith("{") else {}
+    changed = [language for language in keys if force or built.get(language) != keys[language]]
+    if not changed:
         say("nothing changed since the last build: the book is up to date")
     else:
-        stages = {SOURCE_LANGUAGE: layout.stage}
-        write_stage({**files, "_config.yml": with_editions(files["_config.yml"].decode()).encode()}, layout.stage)
+        stages = {}
+        if SOURCE_LANGUAGE in changed:
+            stages[SOURCE_LANGUAGE] = layout.stage
+            write_stage({**files, "_config.yml": with_editions(files["_config.yml"].decode()).encode()}, layout.stage)
+        else:
+            say("the English edition is unchanged: only the translated edition(s) are rendered")
         for language in TRANSLATED:
             localised, translations = localised_files(root, files, language)
             report_coverage(translations)
-            stages[language] = layout.stage_in(language)
-            write_stage(localised, stages[language])
-        output = layout.sites / f"site-{time.strftime('%Y%m%d-%H%M%S')}-{site_key[:8]}"
-        site_html = render(stages, output)
+            if language in changed:
+                stages[language] = layout.stage_in(language)
+                write_stage(localised, stages[language])
+        output = layout.sites / f"site-{time.strftime('%Y%m%d-%H%M%S')}-{keys[SOURCE_LANGUAGE][:8]}"
+        kept = {language: link.resolve() / ("" if language == SOURCE_LANGUAGE else language)
+                for language in keys if language not in changed}
+        site_html = render(stages, output, kept)
         publish(layout, site_html)
-        key_file.write_text(site_key)
+        key_file.write_text(json.dumps(keys))
         report.rendered = True
     report.site = link
     report.seconds = time.perf_counter() - started

@@ -1,0 +1,183 @@
+"""The French edition: catalogs in step with the English, every text translated, French forms, the terminology."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from microwork.analysis import book, charts, language, readable
+from microwork.pipeline import translate
+
+FRENCH = ROOT / "locales" / "fr" / "LC_MESSAGES"
+
+
+def test_every_page_reads_back_unchanged_when_nothing_is_translated():
+    for path in sorted((ROOT / "chapters").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        assert translate.localised_markdown(text, lambda english: english) == text, path.name
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "markdown":
+                assert translate.localised_markdown(text, lambda english: english) == text, path.name
+
+
+def test_units_keep_the_markdown_around_them():
+    page = ("# Title\n\n:::{admonition} Learning objectives\n:class: tip\nYou can:\n- count the tiers;\n- read a\n"
+            "  long item\n:::\n\n> « Tout est flou. »\n> — Le Ludec\n\n| a | b |\n|---|---|\n\n```python\nx = 1\n```\n")
+    found = [unit.text for unit in translate.units(page)]
+    assert found == ["Title", "Learning objectives", "You can:", "count the tiers;", "read a\nlong item",
+                     "« Tout est flou. »\n— Le Ludec", "| a | b |"]
+    french = translate.localised_markdown(page, lambda english: english.upper().replace("\n", "\n"))
+    assert french.startswith("# TITLE\n\n:::{admonition} LEARNING OBJECTIVES\n:class: tip\nYOU CAN:\n- COUNT THE TIERS;")
+    assert "- READ A\n  LONG ITEM\n:::" in french and "> « TOUT EST FLOU. »\n> — LE LUDEC" in french
+    assert "```python\nx = 1\n```" in french and "|---|---|" in french
+
+
+def test_numbers_follow_babel_french_rules():
+    assert language.french_number(format(14903, ",d")) == "14\u202f903"
+    assert language.french_number(format(0.056, ".1%")) == "5,6\u00a0%"
+    assert language.french_number(format(1.27, ".2f")) == "1,27"
+    with language.french_pass():
+        assert readable.cell(266126, "count") == "266\u202f126"
+        assert readable.cell(0.123, "change") == "+12,3\u00a0%"
+        assert language.date_text("2019-10-16") == "16 octobre 2019"
+    assert readable.cell(266126, "count") == "266,126"
+
+
+def test_marks_are_translated_for_where_they_land():
+    french = {"Persons": "Personnes", "Step {step}: {tier}": "Étape {step} : {tier}", "casual tier": "niveau occasionnel",
+              "Three published counts of micro-workers in France": "Trois effectifs publiés de micro-travailleurs en France"}
+    with language.french_pass():
+        markdown = book.escape_markdown(language.template("Step {step}: {tier}", step=1, tier=language.words("casual tier")))
+        title = charts.title_text("Three published counts of micro-workers in France")
+        cell = html.escape(language.words("Persons"))
+    assert translate.resolved_bundle({"text/markdown": markdown}, french.get)["text/markdown"] == \
+        book.escape_markdown("Étape 1 : niveau occasionnel")
+    assert translate.resolved_json({"title": title}, french.get) == {"title": ["Trois effectifs publiés de", "micro-travailleurs en France"]}
+    assert translate.resolved_html(f"<td>{cell}</td>", french.get) == "<td>Personnes</td>"
+
+
+def test_a_chart_made_in_english_carries_its_french_version():
+    frame = pd.DataFrame({"tier": ["very active", "casual"], "persons": [14903, 266126]})
+    chart = charts.horizontal_bars(frame, "tier", "persons", "Three counts", "persons")
+    _, spec = charts.FRENCH_SPECS.pop(id(chart))
+    assert spec["usermeta"]["locale"]["number"]["thousands"] == "\u202f"
+    seen: list[str] = []
+    translate.resolved_json(spec, lambda english: seen.append(english) or english)
+    assert {"very active", "casual", "Three counts", "persons"} <= set(seen)
+
+
+def test_a_changed_english_text_turns_its_translation_fuzzy(tmp_path):
+    path = tmp_path / "page.po"
+    first = translate.template_catalog([("The study counted three tiers.", ("page.md", 1))])
+    catalog = translate.updated(path, first, "fr")
+    catalog["The study counted three tiers."].string = "L'étude a compté trois niveaux."
+    translate.write_catalog(catalog, path)
+    changed = translate.template_catalog([("The study counted three tiers of workers.", ("page.md", 1))])
+    catalog = translate.updated(path, changed, "fr")
+    message = catalog["The study counted three tiers of workers."]
+    assert message.fuzzy and message.string == "L'étude a compté trois niveaux."
+    translations = translate.Translations(tmp_path, "fr")
+    translations.catalogs["page"] = catalog
+    assert translations.lookup("page", "The study counted three tiers of workers.") == \
+        "The study counted three tiers of workers."
+    assert translations.coverage["page"].fuzzy
+
+
+def test_data_cannot_hold_the_translation_marks(tmp_path):
+    from microwork.analysis.validate import character_problem
+
+    assert character_problem("plain text") is None
+    assert character_problem(f"a {language.OPEN}mark") [0] == "private-use character"
+
+
+# --- On the built book -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(built_book) -> Path:
+    return (built_book / "_build" / "html").resolve()
+
+
+def test_every_text_of_every_page_is_translated_and_none_is_fuzzy(built_book):
+    missing = {name: (sorted(set(found.untranslated))[:3], sorted(set(found.fuzzy))[:3])
+               for name, found in translate.coverage(built_book, "fr").items() if not found.complete}
+    assert missing == {}
+
+
+def test_the_catalogs_are_in_step_with_the_english(built_book):
+    """``microwork translations --update`` would change no entry: the catalogs have every English text, no other."""
+    for name in translate.catalog_names(built_book):
+        path = translate.catalog_path(built_book, "fr", name)
+        messages = (translate.page_messages(built_book, name) if name != translate.BOOK_CATALOG
+                    else translate.computed_messages(built_book, translate.catalog_names(built_book)[:-1]))
+        expected = {english for english, _ in messages if english.strip()}
+        assert {m.id for m in translate.read_catalog(path) if m.id} == expected, name
+
+
+def visible_text(page: Path) -> str:
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+    body = re.sub(r"<(pre|code)\b.*?</\1>", " ", body, flags=re.S)  # code is code in every edition
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def english_chart_titles(site: Path) -> set[str]:
+    titles = set()
+    for page in site.glob("chapters/*.html"):
+        for spec in re.findall(r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', page.read_text(), re.S):
+            title = json.loads(spec).get("title")
+            text = title.get("text", "") if isinstance(title, dict) else title
+            titles.add(" ".join(text) if isinstance(text, list) else str(text))
+    return titles - {""}
+
+
+def test_french_pages_have_no_english_chart_title_and_no_english_number(site):
+    titles = english_chart_titles(site)
+    assert len(titles) > 10
+    problems = []
+    for page in sorted((site / "fr").rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        specs = re.findall(r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', text, re.S)
+        for spec in specs:
+            title = json.loads(spec).get("title")
+            title = " ".join(title) if isinstance(title, list) else str(title)
+            if title in titles:
+                problems.append(f"{page.relative_to(site)}: English chart title {title!r}")
+        numbers = re.findall(r"\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+\.\d+\b", visible_text(page))
+        numbers = [n for n in numbers if not re.fullmatch(r"\d+\.\d+\.\d+", n)]
+        if numbers:
+            problems.append(f"{page.relative_to(site)}: English-form numbers {numbers[:5]}")
+    assert problems == []
+
+
+def test_each_page_says_its_language_and_links_to_the_other_edition(site):
+    for english in sorted(site.glob("chapters/*.html")):
+        french = site / "fr" / "chapters" / english.name
+        assert french.is_file(), english.name
+        for page, lang, other in ((english, "en", "fr"), (french, "fr", "en")):
+            text = page.read_text(encoding="utf-8")
+            assert f'<html lang="{lang}"' in text, page
+            link = re.search(rf'<link rel="alternate" hreflang="{other}" href="([^"]+)"', text)
+            assert link and (page.parent / link.group(1)).resolve() == (french if lang == "en" else english), page
+
+
+def test_french_pages_use_the_terminology_of_the_glossary():
+    terms = pd.read_csv(ROOT / "data" / "glossary.csv", keep_default_na=False)
+    problems = []
+    for path in sorted(FRENCH.rglob("*.po")):
+        for message in translate.read_catalog(path):
+            if not message.id or not message.string or message.string == message.id:
+                continue
+            for term in terms.itertuples():
+                if re.search(term.english_pattern, message.id, re.I) and \
+                        term.term_fr.lower().rstrip("s") not in message.string.lower().replace("\u2019", "'"):
+                    problems.append(f"{path.relative_to(FRENCH)}: {term.term_en!r} is not {term.term_fr!r} in "
+                                    f"{message.string[:70]!r}")
+    assert problems == []
