@@ -9,6 +9,7 @@ written down once:
 ``_build/.stage-fr``                     the staged French copy (its site is ``fr/`` inside the English one)
 ``_build/failed``, ``_build/runs``       notebooks of failed chapters, and ``microwork run`` results
 ``_build/pdf/<edition>``                 PDFs (``students``, ``teachers``: see :mod:`microwork.pipeline.pdf`)
+``_build/pdf/fr/<edition>``              the same PDFs of the French edition
 ``_build/reproduce``                     the reproduction report
 ``_build/.lock``                         held by the command writing under ``_build`` (one at a time)
 """

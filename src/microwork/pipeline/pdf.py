@@ -23,12 +23,15 @@ import http.server
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from ..analysis.language import SOURCE_LANGUAGE
 from .layout import Layout, toc_files, toc_parts
+from .translate import BOOK_CATALOG, TRANSLATED, Translations
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync",
@@ -175,12 +178,22 @@ def text_width(text: str, size: float) -> float:
     return sum(HELVETICA_WIDTHS.get(char, 556) for char in text) * size / 1000
 
 
-def footer_text(edition: str, number: int, total: int) -> str:
-    """What the foot of a page says: "Students' edition · page 3 of 21"."""
-    return f"{EDITIONS[edition]}  \u00b7  page {number} of {total}"
+def same(text: str) -> str:
+    """The English edition's words: as written."""
+    return text
 
 
-def stamp_footers(writer, edition: str) -> None:
+def footer_text(edition: str, number: int, total: int, words: Callable[[str], str] = same) -> str:
+    """What the foot of a page says: "Students' edition · page 3 of 21" (``words`` translates it)."""
+    return f"{words(EDITIONS[edition])}  \u00b7  " + words(PAGE_OF).format(number=number, total=total)
+
+
+PAGE_OF = "page {number} of {total}"
+# What the PDFs print besides the pages: translated in locales/<language>/LC_MESSAGES/book.po.
+PRINTED_TEXTS = (*EDITIONS.values(), PAGE_OF, "Contents")
+
+
+def stamp_footers(writer, edition: str, words: Callable[[str], str] = same) -> None:
     """Write the edition and "page N of M" centred at the foot of every page of ``writer``, over what is printed.
 
     The text is set in Helvetica, one of the fonts every PDF reader has (nothing to embed), in a content stream
@@ -199,7 +212,7 @@ def stamp_footers(writer, edition: str) -> None:
     save = stream(b"q\n")
     total = len(writer.pages)
     for number, page in enumerate(writer.pages, start=1):
-        text = footer_text(edition, number, total)
+        text = footer_text(edition, number, total, words)
         box = page.mediabox
         x = float(box.left) + (float(box.width) - text_width(text, FOOTER_SIZE)) / 2
         resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
@@ -218,16 +231,17 @@ def stamp_footers(writer, edition: str) -> None:
         page[NameObject("/Contents")] = ArrayObject([save, *own, foot])
 
 
-def write_numbered(source: Path, target: Path, edition: str) -> None:
+def write_numbered(source: Path, target: Path, edition: str, words: Callable[[str], str] = same) -> None:
     """Copy the PDF ``source`` to ``target`` with its pages numbered (its outline kept)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter(clone_from=str(source))
-    stamp_footers(writer, edition)
+    stamp_footers(writer, edition, words)
     writer.write(str(target))
 
 
-def contents_html(book_title: str, edition: str, entries: list[tuple[Chapter, int]]) -> str:
+def contents_html(book_title: str, edition: str, entries: list[tuple[Chapter, int]],
+                  words: Callable[[str], str] = same, language: str = "en") -> str:
     """The contents page of ``book.pdf``: each chapter's number, title and first page, under the caption of its
     part (text escaped)."""
     rows, part = [], ""
@@ -238,18 +252,19 @@ def contents_html(book_title: str, edition: str, entries: list[tuple[Chapter, in
         rows.append(f'<tr><td class="n">{html.escape(chapter.number)}</td><td class="t">{html.escape(chapter.title)}'
                     f'</td><td class="p">{page}</td></tr>')
     rows = "\n".join(rows)
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Contents</title><style>
+    return f"""<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><title>{html.escape(words("Contents"))}</title><style>
 body {{ font-family: sans-serif; color: #222; }}
 h1 {{ font-size: 22pt; margin: 0 0 0.2em; }} p.edition {{ color: #555; margin: 0 0 2em; }}
 h2 {{ font-size: 15pt; }} table {{ width: 100%; border-collapse: collapse; font-size: 11pt; }}
 td {{ padding: 0.3em 0.4em; vertical-align: top; border-bottom: 1px solid #ddd; }}
 td.n {{ width: 2.5em; white-space: nowrap; }} td.p {{ width: 3em; text-align: right; }}
 tr {{ break-inside: avoid; }} tr.part td {{ font-weight: bold; padding-top: 1.2em; border-bottom: 1px solid #999; }}
-</style></head><body><h1>{html.escape(book_title)}</h1><p class="edition">{html.escape(EDITIONS[edition])}</p>
-<h2>Contents</h2><table>{rows}</table></body></html>"""
+</style></head><body><h1>{html.escape(book_title)}</h1><p class="edition">{html.escape(words(EDITIONS[edition]))}</p>
+<h2>{html.escape(words("Contents"))}</h2><table>{rows}</table></body></html>"""
 
 
-def print_contents(browser, book_title: str, edition: str, chapters: list[tuple[Chapter, int]], target: Path) -> int:
+def print_contents(browser, book_title: str, edition: str, chapters: list[tuple[Chapter, int]], target: Path,
+                   words: Callable[[str], str] = same, language: str = "en") -> int:
     """Print the contents page(s) of ``book.pdf`` to ``target``, the chapters' first pages counted after them;
     return how many pages they take (printed again if the numbers change that)."""
     from pypdf import PdfReader
@@ -258,7 +273,8 @@ def print_contents(browser, book_title: str, edition: str, chapters: list[tuple[
     page.route("**/*", lambda route: route.abort())  # the page is self-contained
     length = 1
     for _ in range(3):
-        page.set_content(contents_html(book_title, edition, [(c, length + start) for c, start in chapters]))
+        page.set_content(contents_html(book_title, edition, [(c, length + start) for c, start in chapters], words,
+                                       language))
         page.pdf(path=str(target), format="A4", margin=MARGINS)
         printed = len(PdfReader(str(target)).pages)
         if printed == length:
@@ -268,7 +284,8 @@ def print_contents(browser, book_title: str, edition: str, chapters: list[tuple[
     return length
 
 
-def bind_book(browser, chapters: list[tuple[Chapter, Path]], edition: str, target: Path) -> None:
+def bind_book(browser, chapters: list[tuple[Chapter, Path]], edition: str, target: Path,
+              words: Callable[[str], str] = same, language: str = "en") -> None:
     """``book.pdf``: a contents page, then every chapter's PDF (``chapters``, unnumbered), numbered through the
     book, with one bookmark per chapter named by its numbered title (and the chapter's headings under it)."""
     from pypdf import PdfReader, PdfWriter
@@ -279,15 +296,16 @@ def bind_book(browser, chapters: list[tuple[Chapter, Path]], edition: str, targe
         pages += len(PdfReader(str(path)).pages)
     book_title = chapters[0][0].title
     contents = target.with_name("contents.pdf")
-    print_contents(browser, book_title, edition, [(c, s) for (c, _), s in zip(chapters, starts)], contents)
+    print_contents(browser, book_title, edition, [(c, s) for (c, _), s in zip(chapters, starts)], contents, words,
+                   language)
     book = PdfWriter()
-    book.append(str(contents), outline_item="Contents", import_outline=False)
+    book.append(str(contents), outline_item=words("Contents"), import_outline=False)
     for chapter, path in chapters:
         book.append(str(path), outline_item=chapter.numbered_title)
     contents.unlink()
-    stamp_footers(book, edition)
+    stamp_footers(book, edition, words)
     book.page_mode = "/UseOutlines"
-    book.add_metadata({"/Title": f"{book_title} ({EDITIONS[edition]})"})
+    book.add_metadata({"/Title": f"{book_title} ({words(EDITIONS[edition])})"})
     book.write(str(target))
 
 
@@ -316,6 +334,8 @@ def remove_old_pdfs(layout: Layout) -> None:
     so that no PDF of a chapter taken out of the book is left behind."""
     for edition in EDITIONS:
         shutil.rmtree(layout.pdf_edition(edition), ignore_errors=True)
+    for language in TRANSLATED:
+        shutil.rmtree(layout.pdf / language, ignore_errors=True)
     for old in layout.pdf.glob("*.pdf"):
         old.unlink()
 
@@ -327,20 +347,29 @@ def make_pdfs(root: Path) -> list[Path]:
 
     layout = Layout(root)
     site = layout.html.resolve()
-    names = [name for name in toc_files(root) if (site / f"{name}.html").is_file()]
     remove_old_pdfs(layout)
     written = []
     with tempfile.TemporaryDirectory(prefix="microwork-pdf-") as scratch, serve(site) as base, \
             sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        printed = print_chapters(browser, base, names, toc_parts(root), Path(scratch))
-        for edition in EDITIONS:
-            out = layout.pdf_edition(edition)
-            out.mkdir(parents=True)
-            for chapter, files in printed:
-                write_numbered(files[edition], out / f"{chapter.name}.pdf", edition)
-                written.append(out / f"{chapter.name}.pdf")
-            bind_book(browser, [(chapter, files[edition]) for chapter, files in printed], edition, out / "book.pdf")
-            written.append(out / "book.pdf")
+        for language in (SOURCE_LANGUAGE, *TRANSLATED):
+            folder = "" if language == SOURCE_LANGUAGE else f"{language}/"
+            if language != SOURCE_LANGUAGE and not (site / language).is_dir():
+                continue  # a site built without its translations
+            words = same if language == SOURCE_LANGUAGE else Translations(root, language).for_catalog(BOOK_CATALOG)
+            parts = {name: words(caption) for name, caption in toc_parts(root).items()}
+            names = [name for name in toc_files(root) if (site / f"{folder}{name}.html").is_file()]
+            raw = Path(scratch) / language
+            raw.mkdir()
+            printed = print_chapters(browser, base + "/" + folder.rstrip("/") if folder else base, names, parts, raw)
+            for edition in EDITIONS:
+                out = layout.pdf_edition(edition) if language == SOURCE_LANGUAGE else layout.pdf / language / edition
+                out.mkdir(parents=True)
+                for chapter, files in printed:
+                    write_numbered(files[edition], out / f"{chapter.name}.pdf", edition, words)
+                    written.append(out / f"{chapter.name}.pdf")
+                bind_book(browser, [(chapter, files[edition]) for chapter, files in printed], edition, out / "book.pdf",
+                          words, language)
+                written.append(out / "book.pdf")
         browser.close()
     return written

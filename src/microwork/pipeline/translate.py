@@ -457,7 +457,10 @@ def computed_messages(root: Path, docnames: list[str]) -> list[tuple[str, tuple[
     found += [(part["caption"], ("_toc.yml caption", 0)) for part in toc.get("parts", []) if part.get("caption")]
     from .sphinxext import SITE_TEXTS
 
+    from .pdf import PRINTED_TEXTS
+
     found += [(text, ("microwork.pipeline.sphinxext", 0)) for text in SITE_TEXTS]
+    found += [(text, ("microwork.pipeline.pdf", 0)) for text in PRINTED_TEXTS]
     for docname in docnames:
         executed = Layout(root).cached(Path(docname).name) / f"{Path(docname).name}.ipynb"
         if not executed.is_file():
