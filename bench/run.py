@@ -2,7 +2,8 @@
 
 In one run, on fresh copies of the book and with the dependencies already installed:
 
-1. cold `microwork build` (papermill, 2 workers, then Jupyter Book rendering);
+1. cold `microwork build` (papermill, 2 workers, then Jupyter Book rendering of both editions), and the same with
+   the English edition only (``MICROWORK_EDITIONS=en``);
 2. cold `jupyter-book build .` with Jupyter Book's own executor (`execute_notebooks: force`, serial);
 3. a no-op `microwork build` (nothing changed);
 4. `microwork build` after changing one data file: which chapters were re-executed.
@@ -38,9 +39,10 @@ def copy_book(target: Path) -> Path:
     return copy_sources(ROOT, target)
 
 
-def timed(command: list[str], root: Path) -> tuple[float, str]:
-    """Run ``command`` in ``root``; return (seconds, output). Fails loudly if the command fails."""
-    env = {**os.environ, "MICROWORK_ROOT": str(root)}
+def timed(command: list[str], root: Path, **variables: str) -> tuple[float, str]:
+    """Run ``command`` in ``root`` (with environment ``variables``); return (seconds, output). Fails loudly if the
+    command fails."""
+    env = {**os.environ, "MICROWORK_ROOT": str(root), **variables}
     started = time.perf_counter()
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
@@ -63,16 +65,21 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-def cold_pair(scratch: Path, round_: int) -> tuple[float, float, str, Path]:
-    """One cold build each way, on fresh copies; return (microwork s, Jupyter Book s, microwork log, our copy)."""
+def cold_pair(scratch: Path, round_: int) -> tuple[float, float, str, Path, float]:
+    """One cold build each way, on fresh copies; return (microwork s, Jupyter Book s, microwork log, our copy,
+    microwork English-only s)."""
     ours = copy_book(scratch / f"ours-{round_}")
     theirs = copy_book(scratch / f"theirs-{round_}")
-    print(f"round {round_}: cold microwork build ...", flush=True)
+    english = copy_book(scratch / f"english-{round_}")
+    print(f"round {round_}: cold microwork build, English edition only ...", flush=True)
+    english_only, _ = timed([str(BIN / "microwork"), "build", "--workers", "2"], english, MICROWORK_EDITIONS="en")
+    shutil.rmtree(english)
+    print(f"round {round_}: cold microwork build (both editions) ...", flush=True)
     cold, cold_log = timed([str(BIN / "microwork"), "build", "--workers", "2"], ours)
     print(f"round {round_}: cold jupyter-book build (execute_notebooks: force, serial) ...", flush=True)
     jb, _ = timed([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"], theirs)
     shutil.rmtree(theirs)
-    return cold, jb, cold_log, ours
+    return cold, jb, cold_log, ours, english_only
 
 
 def main() -> None:
@@ -83,6 +90,11 @@ def main() -> None:
         pairs = [cold_pair(Path(scratch), i + 1) for i in range(args.repeat)]
         colds, jbs = [p[0] for p in pairs], [p[1] for p in pairs]
         cold, jb, cold_log, ours = statistics.median(colds), statistics.median(jbs), pairs[-1][2], pairs[-1][3]
+        english_only = statistics.median(p[4] for p in pairs)
+        print("microwork build after editing a French catalog ...", flush=True)
+        catalog = ours / "locales" / "fr" / "LC_MESSAGES" / "chapters" / "lab.po"
+        catalog.write_text(catalog.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        po_edit, po_log = timed([str(BIN / "microwork"), "build"], ours)
         chapters = len(re.findall(r"executed in", cold_log))
         print("no-op microwork build ...", flush=True)
         noop, noop_log = timed([str(BIN / "microwork"), "build"], ours)
@@ -109,7 +121,10 @@ def main() -> None:
         f"| cold `microwork build` ({chapters} notebooks, papermill with 2 workers, then Jupyter Book rendering) | {cold:.1f} | | |",
         f"| cold `jupyter-book build .` (Jupyter Book's own executor, `execute_notebooks: force`, serial) | {jb:.1f} | | |",
         f"| **ratio** Jupyter Book / microwork (medians) | **{ratio:.2f}×** | ≥ 1.8× | {'yes' if ratio >= 1.8 else 'NO'} |",
-        f"| each round: microwork / Jupyter Book (s) | {'; '.join(f'{c:.1f} / {j:.1f}' for c, j in pairs_times)} | | |",
+        f"| cold `microwork build`, English edition only (`MICROWORK_EDITIONS=en`: no French pass, no French render) | {english_only:.1f} | | |",
+        f"| **ratio** both editions / English only (medians) | **{cold / english_only:.2f}×** | ≤ 1.3× | {'yes' if cold / english_only <= 1.3 else 'NO'} |",
+        f"| `microwork build` after editing a French catalog (`chapters/lab.po`) | {po_edit:.1f} | French render only, nothing executed | {'yes' if 'executing' not in po_log and 'French edition with' in po_log else 'NO'} |",
+        f"| each round: microwork / Jupyter Book / English only (s) | {'; '.join(f'{c:.1f} / {j:.1f} / {p[4]:.1f}' for (c, j), p in zip(pairs_times, pairs))} | | |",
         f"| no-op `microwork build` (nothing changed) | {noop:.2f} | < 3 s | {'yes' if noop < 3 else 'NO'} |",
         f"| `microwork build` after changing `{CHANGED_FILE}` | {changed:.1f} | only chapters reading it | see below |",
         "",

@@ -41,7 +41,7 @@ def glue(name: str, value: object) -> object:
     value = plain(value)
     bundle, metadata = format_display_data(value)
     metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
-    if isinstance(value, str) and language.has_letters(value):
+    if isinstance(value, str) and language.has_letters(value) and language.making_french():
         with language.french_pass():
             metadata["microwork"] = {"fr": words(value)}
     display({GLUE_PREFIX + mime: content for mime, content in bundle.items()}, raw=True, metadata=metadata)
@@ -58,6 +58,9 @@ def show_both(makers: dict[str, Callable[[], str]]) -> None:
     """Display one output (mime type: the function writing it), made once in English and once in a French pass;
     the French version goes into the output's metadata, where the French edition's render takes it."""
     english = {mime: make() for mime, make in makers.items()}
+    if not language.making_french():
+        display(english, raw=True)
+        return
     with language.french_pass():
         french = {mime: make() for mime, make in makers.items()}
     display(english, raw=True, metadata={"microwork": {"fr": french}})

@@ -179,7 +179,7 @@ def bilingual(build):
     @functools.wraps(build)
     def both(*args, **kwargs):
         chart = build(*args, **kwargs)
-        if language.current() == language.SOURCE_LANGUAGE:
+        if language.current() == language.SOURCE_LANGUAGE and language.making_french():
             with language.french_pass():
                 FRENCH_SPECS[id(chart)] = (chart, spec_of(build(*args, **kwargs)))
         return chart
@@ -383,10 +383,10 @@ def show_figure(
     ``titles`` and ``kinds`` name the columns of its data table for people and say how to show their values
     (see :func:`data_table_html`).
     """
-    if id(chart) not in FRENCH_SPECS:
+    if id(chart) not in FRENCH_SPECS and language.making_french():
         raise ValueError(f"figure {name!r}: the chart has no French version; make it with one of the chart "
                          "functions of microwork.analysis.charts and pass it to show_figure unchanged")
-    _, french_spec = FRENCH_SPECS.pop(id(chart))
+    _, french_spec = FRENCH_SPECS.pop(id(chart), (None, None))
     paths = export(chart, data, name)
     english_spec = spec_of(chart)
 

@@ -33,12 +33,34 @@ MARK_CHARACTERS = OPEN + CLOSE + TEMPLATE_OPEN + TEMPLATE_CLOSE
 SIMPLE_MARK = re.compile(f"{OPEN}([^{MARK_CHARACTERS}]*){CLOSE}")
 TEMPLATE_MARK = re.compile(f"{TEMPLATE_OPEN}([^{MARK_CHARACTERS}]*){TEMPLATE_CLOSE}")
 
+# MICROWORK_EDITIONS=en makes the English edition only (no French pass, no French render): the benchmark's
+# English-only build, to measure what the French edition costs.
+EDITIONS_VARIABLE = "MICROWORK_EDITIONS"
+
+
+def editions() -> tuple[str, ...]:
+    """The languages the build makes: :data:`LANGUAGES`, or those of ``MICROWORK_EDITIONS`` (e.g. "en")."""
+    import os
+
+    chosen = tuple(l.strip() for l in os.environ.get(EDITIONS_VARIABLE, "").split(",") if l.strip())
+    unknown = [l for l in chosen if l not in LANGUAGES]
+    if unknown or (chosen and SOURCE_LANGUAGE not in chosen):
+        raise ValueError(f"{EDITIONS_VARIABLE}={os.environ[EDITIONS_VARIABLE]!r}: give languages among "
+                         f"{', '.join(LANGUAGES)}, English included")
+    return chosen or LANGUAGES
+
+
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("microwork_language", default=SOURCE_LANGUAGE)
 
 
 def current() -> str:
     """The language being written: "en", or "fr" during a French pass."""
     return _current.get()
+
+
+def making_french() -> bool:
+    """Whether the build makes the French edition (so chapters make their outputs a second time, in French)."""
+    return "fr" in editions()
 
 
 @contextmanager

@@ -51,6 +51,13 @@ def notebook_digest(path: Path) -> str:
     return digest([json.dumps([cells, notebook.get("metadata", {}).get("kernelspec")], sort_keys=True).encode()])
 
 
+def editions() -> tuple[str, ...]:
+    """The languages a build makes (see :func:`microwork.analysis.language.editions`)."""
+    from ..analysis.language import editions as made
+
+    return made()
+
+
 def code_digest(root: Path, for_execution: bool = False) -> str:
     """Hash of the package code and the pinned environment (only what kernels import, :data:`EXECUTED_CODE`, if
     ``for_execution``)."""
@@ -59,7 +66,8 @@ def code_digest(root: Path, for_execution: bool = False) -> str:
              and (not for_execution or f.relative_to(package).parts[0] in EXECUTED_CODE)]
     files += [root / name for name in CODE_FILES if (root / name).is_file()]
     parts = [str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() for f in files]
-    return digest(parts + [sys.version.encode()])  # the Python version too: a new interpreter re-executes
+    # The Python version too (a new interpreter re-executes), and the editions made (see analysis.language).
+    return digest(parts + [sys.version.encode(), ",".join(editions()).encode()])
 
 
 def execution_key(notebook: Path, parameters: dict, code: str) -> str:

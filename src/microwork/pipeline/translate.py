@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po, write_po
 
 from ..analysis import language as lang
 
-TRANSLATED = ("fr",)
+TRANSLATED = tuple(language for language in lang.editions() if language != lang.SOURCE_LANGUAGE)
 LOCALES = "locales"
 BOOK_CATALOG = "book"
 DOMAIN_FOLDER = "LC_MESSAGES"
