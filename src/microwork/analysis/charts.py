@@ -395,12 +395,13 @@ def show_figure(
         return chart_html(spec, name, words(description), data, titles, kinds)
 
     def caption_part() -> str:
-        labels = {"png": "PNG", "svg": "SVG", "csv": words("data (CSV)"), "vl.json": words("Vega-Lite spec")}
+        labels = {"png": "PNG", "svg": "SVG", "csv": language.verbatim_words("data (CSV)"),
+                  "vl.json": language.verbatim_words("Vega-Lite spec")}
         downloads = " · ".join(f"{{download}}`{labels[kind]} <{path.as_posix()}>`" for kind, path in paths.items())
         # A numbered figure (cross-references: {numref}`fig-NAME`). On screen it shows only its caption under the
         # interactive chart; in print and PDF its static SVG replaces the chart. The downloads (class mw-downloads)
         # are left out of print.
-        return (f":::{{figure}} {paths['svg'].as_posix()}\n:name: fig-{name}\n:alt: {words(one_line(description))}\n"
+        return (f":::{{figure}} {paths['svg'].as_posix()}\n:name: fig-{name}\n:alt: {language.verbatim_words(one_line(description))}\n"
                 f":figclass: mw-static-figure\n\n{escape_markdown(words(description))}\n:::\n\n"
                 f":::{{container}} mw-downloads\n{words('Download:')} {downloads}\n:::\n\n"
                 f"{provenance(inputs if inputs is not None else data, sources, parameters)}")

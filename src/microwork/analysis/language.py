@@ -78,12 +78,26 @@ def has_letters(text: str) -> bool:
     return any(character.isalpha() for character in text)
 
 
+# A number inside a text ("50,000", "1.27", "2019"), not part of a word, a code or a version ("LTC2019en", "0.1.0").
+NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w.,]?\w)|(?<![\w.,])\d+(?:\.\d+)?(?![\w]|[.,]\d)")
+
+
 def words(text: object) -> str:
-    """Text a reader sees: as it is in English; in a French pass, marked for translation (see the module)."""
+    """Text a reader sees: as it is in English; in a French pass, marked for translation (see the module).
+
+    The numbers inside a text are left out of what is translated: "Single division by this run's 1.27" is
+    translated as "Single division by this run's {n1}", and the render puts 1,27 in its place (so the translation
+    holds for every value of a parameter, and no English-form number reaches the French edition).
+    """
     text = str(text)
     if current() == SOURCE_LANGUAGE or not has_letters(text) or OPEN in text or TEMPLATE_OPEN in text:
         return text
-    return f"{OPEN}{text}{CLOSE}"
+    numbers = NUMBER_IN_TEXT.findall(text)
+    if not numbers:
+        return f"{OPEN}{text}{CLOSE}"
+    count = iter(range(1, len(numbers) + 1))
+    shape = NUMBER_IN_TEXT.sub(lambda match: f"{{n{next(count)}}}", text.replace("{", "{{").replace("}", "}}"))
+    return template(shape, **{f"n{i}": french_number(n) for i, n in enumerate(numbers, start=1)})
 
 
 def template(text: str, **values: object) -> str:
@@ -93,6 +107,15 @@ def template(text: str, **values: object) -> str:
         return text.format(**values)
     return TEMPLATE_OPEN + json.dumps({"text": text, "values": {k: str(v) for k, v in values.items()}},
                                       ensure_ascii=False) + TEMPLATE_CLOSE
+
+
+def verbatim_words(text: object) -> str:
+    """Text placed where Markdown is not parsed (a role's content, a directive's option): in a French pass, a mark
+    whose translation the render inserts as it is, without Markdown escapes."""
+    text = str(text)
+    if current() == SOURCE_LANGUAGE or not has_letters(text):
+        return text
+    return TEMPLATE_OPEN + json.dumps({"text": text, "values": {}}, ensure_ascii=False) + TEMPLATE_CLOSE
 
 
 def wrapped_words(text: object, width: int) -> str:

@@ -286,14 +286,14 @@ def _joined(value: str | list[str]) -> str:
 
 
 def resolved_escaped(text: str, translate: Callable[[str], str], unescape: Callable[[str], str],
-                     escape: Callable[[str], str]) -> str:
+                     escape: Callable[[str], str], markdown: bool = False) -> str:
     """Marked text inside Markdown or HTML: each mark is unescaped, translated and escaped again.
 
-    A template mark written into Markdown as it is (its JSON starts with a brace, not an escaped one) is Markdown
+    In ``markdown``, a template mark written as it is (its JSON starts with a brace, not an escaped one) is Markdown
     already, values included (a code span, a citation): it is filled, and neither unescaped nor escaped.
     """
     def one(mark: str) -> str:
-        if mark[0] == lang.TEMPLATE_OPEN and mark[1:2] == "{":
+        if markdown and mark[0] == lang.TEMPLATE_OPEN and mark[1:2] == "{":
             return resolved_plain(mark, translate)
         return escape(resolved_plain(unescape(mark), translate))
 
@@ -357,7 +357,8 @@ def resolved_bundle(bundle: dict, translate: Callable[[str], str]) -> dict:
             out[mime] = content
         elif mime == "text/markdown":
             out[mime] = "\n".join(
-                resolved_escaped(line, translate, unescape_markdown, plain_option if OPTION.match(line) else markdown_escape)
+                resolved_escaped(line, translate, unescape_markdown, plain_option if OPTION.match(line) else markdown_escape,
+                                 markdown=True)
                 for line in text.split("\n"))
         elif mime == "text/html":
             out[mime] = resolved_html(text, translate)
