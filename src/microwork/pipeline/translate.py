@@ -195,6 +195,16 @@ class Coverage:
         return not self.untranslated and not self.fuzzy
 
 
+def placeholders(text: str) -> set[str] | None:
+    """The ``{names}`` of a template text (``str.format``'s fields), or None if it is not a valid template."""
+    import string
+
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
 class Translations:
     """The translations of one language, looked up by English text; what was missing is counted per catalog."""
 
@@ -219,6 +229,9 @@ class Translations:
             return english
         if message.fuzzy:
             report.fuzzy.append(english)
+            return english
+        if placeholders(message.string) != placeholders(english):  # "{n1}" lost or misspelt: unusable
+            report.untranslated.append(english)
             return english
         return message.string
 
