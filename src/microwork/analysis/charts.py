@@ -357,7 +357,7 @@ def provenance(
     tables = data if isinstance(data, list) else [data]
     files = " · ".join(f"{code_span(t.attrs['path'])} (SHA-256 {code_span(t.attrs['sha256'][:12])})"
                        for t in tables if "path" in t.attrs)
-    cited = "; ".join(f"{cite(key)}, {escape_markdown(locator)}" for key, locator in sources.items())
+    cited = "; ".join(f"{cite(key)}, {escape_markdown(words(locator))}" for key, locator in sources.items())
     line = (f"**{words('Provenance.')}** {words('Data:')} {files or words('computed in this chapter')}. "
             f"{words('Sources:')} {cited}.")
     if parameters:

@@ -90,8 +90,10 @@ def words(text: object) -> str:
     holds for every value of a parameter, and no English-form number reaches the French edition).
     """
     text = str(text)
-    if current() == SOURCE_LANGUAGE or not has_letters(text) or OPEN in text or TEMPLATE_OPEN in text:
+    if current() == SOURCE_LANGUAGE or OPEN in text or TEMPLATE_OPEN in text:
         return text
+    if not has_letters(text):  # "266,126", "≈ 500,000": nothing to translate, the numbers written the French way
+        return NUMBER_IN_TEXT.sub(lambda match: french_number(match.group()), text)
     numbers = NUMBER_IN_TEXT.findall(text)
     if not numbers:
         return f"{OPEN}{text}{CLOSE}"
