@@ -166,3 +166,19 @@ def test_book_has_contents_and_bookmarks_with_numbered_titles(pdfs, html_pages, 
         number, title = re.fullmatch(r"([\d.]*)\s*(.*)", item.title).groups()
         assert squashed(f"{number}{title}{start + 1}") in contents, f"contents: {item.title} on page {start + 1}"
         assert squashed(title) in squashed(text[start]), f"{item.title} starts on page {start + 1}"
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_the_french_edition_is_printed_too_in_french(pdfs, built_book, edition):
+    from microwork.pipeline.translate import BOOK_CATALOG, Translations
+
+    french = pdfs / "fr" / edition
+    assert {p.name for p in chapters_of(french)} == {p.name for p in chapters_of(pdfs / edition)}
+    words = Translations(built_book, "fr").for_catalog(BOOK_CATALOG)
+    book = PdfReader(str(french / "book.pdf"))
+    assert book.outline[0].title == words("Contents") != "Contents"
+    titles = [re.sub(r"[\u00a0\u202f]", " ", i.title) for i in book.outline if not isinstance(i, list)]
+    assert "2. Combien de personnes font du micro-travail en France ?" in titles, titles
+    size = pages_text(french / "size.pdf")
+    assert squashed(footer_text(edition, 1, len(size), words)) in squashed(size[0])
+    assert "14\u202f903" in text_of(french / "size.pdf") or "14 903" in text_of(french / "size.pdf")

@@ -20,6 +20,7 @@ partial site. Build workers stop when the build process dies, and their kernels 
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,14 +196,23 @@ def stage_files(root: Path) -> dict[str, bytes]:
     return files
 
 
-def write_stage(files: dict[str, bytes], stage: Path) -> None:
-    """Write the staged book into a fresh folder."""
+def write_stage(files: dict[str, bytes], stage: Path) -> Path:
+    """Write the staged book into a fresh folder; return it."""
     if stage.exists():
         shutil.rmtree(stage)
     for relative, content in files.items():
         target = stage / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    return stage
+
+
+def stage_translated(root: Path, files: dict[str, bytes], language: str, stage: Path) -> Path:
+    """Write the staged book in ``language`` (see :func:`microwork.pipeline.translate.localised_files`), saying
+    what is missing from its catalogs; return it."""
+    localised, translations = localised_files(root, files, language)
+    report_coverage(translations)
+    return write_stage(localised, stage)
 
 
 def edition_keys(root: Path, files: dict[str, bytes]) -> dict[str, str]:
@@ -216,11 +227,12 @@ def edition_keys(root: Path, files: dict[str, bytes]) -> dict[str, str]:
     return keys
 
 
-def render(stages: dict[str, Path], output: Path, kept: dict[str, Path] | None = None) -> Path:
-    """Render each edition's staged book (language: stage) with Jupyter Book's Sphinx build, at the same time
-    (warnings are errors); return the HTML folder: the English edition, with the French one in its ``fr/``.
-    ``kept`` editions (language: their folder in the published site) are not rendered again: their files are
-    linked into the new site as they are.
+def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, Path] | None = None) -> Path:
+    """Render each edition (language: a function that writes its staged book and returns it) with Jupyter Book's
+    Sphinx build (warnings are errors); return the HTML folder: the English edition, with the French one in its
+    ``fr/``. Each render starts as soon as its stage is written, so the French copy is localised while the English
+    edition renders. ``kept`` editions (language: their folder in the published site) are not rendered again:
+    their files are linked into the new site as they are.
 
     Each runs ``microwork.pipeline.render`` in a fresh process: the same call as ``jupyter-book build -W -n
     --keep-going``, without the command-line start-up.
@@ -230,9 +242,18 @@ def render(stages: dict[str, Path], output: Path, kept: dict[str, Path] | None =
                for language in stages}
     say(f"rendering the {' and '.join(EDITION_NAMES[l] for l in stages)} edition{'s' * (len(stages) > 1)} with "
         "Jupyter Book (warnings are errors)")
-    running = {language: subprocess.Popen(
-        [sys.executable, "-m", "microwork.pipeline.render", str(stage), str(folders[language])],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for language, stage in stages.items()}
+    running: dict[str, subprocess.Popen] = {}
+    try:
+        for language, write in stages.items():
+            running[language] = subprocess.Popen(
+                [sys.executable, "-m", "microwork.pipeline.render", str(write()), str(folders[language])],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    except BaseException:
+        for process in running.values():
+            process.kill()
+            process.communicate()
+        shutil.rmtree(output, ignore_errors=True)
+        raise
     results = {language: (process.communicate()[0], process.returncode) for language, process in running.items()}
     failed = {language: text for language, (text, code) in results.items() if code != 0}
     if failed:
@@ -326,18 +347,17 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
     if not changed:
         say("nothing changed since the last build: the book is up to date")
     else:
-        stages = {}
+        stages: dict[str, Callable[[], Path]] = {}
         if SOURCE_LANGUAGE in changed:
-            stages[SOURCE_LANGUAGE] = layout.stage
-            write_stage({**files, "_config.yml": with_editions(files["_config.yml"].decode()).encode()}, layout.stage)
+            english = {**files, "_config.yml": with_editions(files["_config.yml"].decode()).encode()}
+            stages[SOURCE_LANGUAGE] = lambda: write_stage(english, layout.stage)
         else:
             say("the English edition is unchanged: only the translated edition(s) are rendered")
         for language in TRANSLATED:
-            localised, translations = localised_files(root, files, language)
-            report_coverage(translations)
             if language in changed:
-                stages[language] = layout.stage_in(language)
-                write_stage(localised, stages[language])
+                stages[language] = functools.partial(stage_translated, root, files, language, layout.stage_in(language))
+            else:  # still localised, for its counts of what is missing
+                report_coverage(localised_files(root, files, language, figures=False)[1])
         output = layout.sites / f"site-{time.strftime('%Y%m%d-%H%M%S')}-{keys[SOURCE_LANGUAGE][:8]}"
         kept = {language: link.resolve() / ("" if language == SOURCE_LANGUAGE else language)
                 for language in keys if language not in changed}

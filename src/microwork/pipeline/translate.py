@@ -624,9 +624,11 @@ def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
     return files
 
 
-def localised_files(root: Path, files: dict[str, bytes], language: str) -> tuple[dict[str, bytes], Translations]:
+def localised_files(root: Path, files: dict[str, bytes], language: str,
+                    figures: bool = True) -> tuple[dict[str, bytes], Translations]:
     """The staged book (relative path: content) in ``language``: prose through each page's catalog, computed
-    texts through :data:`BOOK_CATALOG`, figures redrawn; and the translations, with what was missing."""
+    texts through :data:`BOOK_CATALOG`, figures redrawn (unless not ``figures``); and the translations, with what
+    was missing."""
     translations = Translations(root, language)
     computed = translations.for_catalog(BOOK_CATALOG)
     out = dict(files)
@@ -641,5 +643,6 @@ def localised_files(root: Path, files: dict[str, bytes], language: str) -> tuple
         elif suffix == ".ipynb":
             notebook = localised_notebook(json.loads(content), translations.for_catalog(docname), computed)
             out[relative] = (json.dumps(notebook, ensure_ascii=False) + "\n").encode()
-            out.update(french_figures(notebook, str(Path(relative).parent)))
+            if figures:
+                out.update(french_figures(notebook, str(Path(relative).parent)))
     return out, translations
