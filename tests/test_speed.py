@@ -72,8 +72,10 @@ def read(page: Path) -> Head:
 
 
 def pages(site: Path) -> list[Path]:
-    """Every page of the built site but the root index.html, which only redirects to the first page."""
-    return sorted(p for p in site.rglob("*.html") if p != site / "index.html" and "_static" not in p.parts)
+    """Every page of the built site (both editions) but each edition's root index.html, which only redirects to its
+    first page."""
+    redirects = {site / "index.html", site / "fr" / "index.html"}
+    return sorted(p for p in site.rglob("*.html") if p not in redirects and "_static" not in p.parts)
 
 
 def gzipped_size(path: Path) -> int:

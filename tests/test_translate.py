@@ -122,8 +122,20 @@ def test_the_catalogs_are_in_step_with_the_english(built_book):
         assert {m.id for m in translate.read_catalog(path) if m.id} == expected, name
 
 
+# A number in English form on a French page: a decimal point (not a version, "0.6.0"), or thousands separated by
+# commas ("14,903", "1,234,567"). "1,199" reads as a French decimal, so one digit before a comma is not counted.
+ENGLISH_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3}){2,}|\d{2,3},\d{3}|\d+\.\d+)(?![\d.,]?\d)")
+
+
+# Numbers that are names, not quantities: section and figure numbers ("2.1", "Fig. 2.1", also inside the links to
+# them), the licence CC BY 4.0, a software version.
+NOT_QUANTITIES = re.compile(r'<span class="(?:section|caption)-number">.*?</span>|<a [^>]*>.*?</a>|CC BY \d\.\d|'
+                            r"Python \d+\.\d+", re.S)
+
+
 def visible_text(page: Path) -> str:
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+    body = NOT_QUANTITIES.sub(" ", body)
     body = re.sub(r"<(pre|code)\b.*?</\1>", " ", body, flags=re.S)  # code is code in every edition
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
@@ -139,9 +151,11 @@ def english_chart_titles(site: Path) -> set[str]:
 
 
 def quoted_as_printed() -> set[str]:
-    """Numbers inside the headlines the book quotes as printed, in French ("260.000"): not English numbers."""
+    """Numbers inside the headlines and titles the book quotes as printed, in French ("260.000"): not English
+    numbers."""
     headlines = pd.read_csv(ROOT / "data" / "press_coverage.csv", keep_default_na=False)["headline"]
-    return {n for text in headlines for n in re.findall(r"\d+(?:[.,]\d+)+", text)}
+    titles = re.findall(r"title\s*=\s*\{(.*)\}", (ROOT / "references.bib").read_text(encoding="utf-8"))
+    return {n for text in [*headlines, *titles] for n in re.findall(r"\d+(?:[.,]\d+)+", text)}
 
 
 def test_french_pages_have_no_english_chart_title_and_no_english_number(site):
@@ -150,6 +164,8 @@ def test_french_pages_have_no_english_chart_title_and_no_english_number(site):
     assert len(titles) > 10
     problems = []
     for page in sorted((site / "fr").rglob("*.html")):
+        if page.name == "bibliography.html":  # the references are printed as their sources print them
+            continue
         text = page.read_text(encoding="utf-8")
         specs = re.findall(r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', text, re.S)
         for spec in specs:
@@ -157,7 +173,7 @@ def test_french_pages_have_no_english_chart_title_and_no_english_number(site):
             title = " ".join(title) if isinstance(title, list) else str(title)
             if title in titles:
                 problems.append(f"{page.relative_to(site)}: English chart title {title!r}")
-        numbers = re.findall(r"\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+\.\d+\b", visible_text(page))
+        numbers = ENGLISH_NUMBER.findall(visible_text(page))
         numbers = [n for n in numbers if n not in quoted]
         if numbers:
             problems.append(f"{page.relative_to(site)}: English-form numbers {numbers[:5]}")
