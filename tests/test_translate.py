@@ -133,8 +133,11 @@ NOT_QUANTITIES = re.compile(r'<span class="(?:section|caption)-number">.*?</span
                             r"Python \d+\.\d+", re.S)
 
 
-def visible_text(page: Path) -> str:
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+def visible_text(page: Path | str) -> str:
+    """The text of a page (a file, or its HTML) a reader reads as prose: no scripts, styles, code, links, section
+    or figure numbers (see :data:`NOT_QUANTITIES`)."""
+    body = page if isinstance(page, str) else page.read_text(encoding="utf-8")
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
     body = NOT_QUANTITIES.sub(" ", body)
     body = re.sub(r"<(pre|code)\b.*?</\1>", " ", body, flags=re.S)  # code is code in every edition
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
@@ -158,9 +161,14 @@ def quoted_as_printed() -> set[str]:
     return {n for text in [*headlines, *titles] for n in re.findall(r"\d+(?:[.,]\d+)+", text)}
 
 
+def english_numbers(page_html: str) -> list[str]:
+    """The numbers in English form in a page's prose, but those of the titles quoted as printed."""
+    quoted = quoted_as_printed()
+    return [n for n in ENGLISH_NUMBER.findall(visible_text(page_html)) if n not in quoted]
+
+
 def test_french_pages_have_no_english_chart_title_and_no_english_number(site):
     titles = english_chart_titles(site)
-    quoted = quoted_as_printed()
     assert len(titles) > 10
     problems = []
     for page in sorted((site / "fr").rglob("*.html")):
@@ -173,8 +181,7 @@ def test_french_pages_have_no_english_chart_title_and_no_english_number(site):
             title = " ".join(title) if isinstance(title, list) else str(title)
             if title in titles:
                 problems.append(f"{page.relative_to(site)}: English chart title {title!r}")
-        numbers = ENGLISH_NUMBER.findall(visible_text(page))
-        numbers = [n for n in numbers if n not in quoted]
+        numbers = english_numbers(text)
         if numbers:
             problems.append(f"{page.relative_to(site)}: English-form numbers {numbers[:5]}")
     assert problems == []
