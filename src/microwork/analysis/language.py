@@ -110,8 +110,13 @@ def template(text: str, **values: object) -> str:
     (the values are written in the language already: numbers the French way, texts as marks)."""
     if current() == SOURCE_LANGUAGE or not has_letters(text.format(**{k: "" for k in values})):
         return text.format(**values)
-    return TEMPLATE_OPEN + json.dumps({"text": text, "values": {k: str(v) for k, v in values.items()}},
-                                      ensure_ascii=False) + TEMPLATE_CLOSE
+    return template_mark(text, values={k: str(v) for k, v in values.items()})
+
+
+def template_mark(text: str, **instructions: object) -> str:
+    """A mark for the render: the English ``text`` and what to do with its translation (fill ``values``, ``wrap``
+    it into lines joined by new lines, cut it into a list of ``lines``)."""
+    return TEMPLATE_OPEN + json.dumps({"text": text, **instructions}, ensure_ascii=False) + TEMPLATE_CLOSE
 
 
 def verbatim_words(text: object) -> str:
@@ -120,19 +125,19 @@ def verbatim_words(text: object) -> str:
     text = str(text)
     if current() == SOURCE_LANGUAGE or not has_letters(text):
         return text
-    return TEMPLATE_OPEN + json.dumps({"text": text, "values": {}}, ensure_ascii=False) + TEMPLATE_CLOSE
+    return template_mark(text, values={})
 
 
 def wrapped_words(text: object, width: int) -> str:
     """In a French pass, a mark whose translation the render cuts into lines of ``width`` characters joined by new
     lines (a chart's category label); in English, the text as it is (the caller wraps it)."""
-    return TEMPLATE_OPEN + json.dumps({"text": str(text), "wrap": width}, ensure_ascii=False) + TEMPLATE_CLOSE
+    return template_mark(str(text), wrap=width)
 
 
 def lines_of_words(text: object, width: int) -> str:
     """In a French pass, a mark that the render turns into a list of lines of ``width`` characters (a chart
     title, which Vega-Lite draws on several lines when given a list)."""
-    return TEMPLATE_OPEN + json.dumps({"text": str(text), "lines": width}, ensure_ascii=False) + TEMPLATE_CLOSE
+    return template_mark(str(text), lines=width)
 
 
 def babel_symbols(language: str) -> dict[str, str]:

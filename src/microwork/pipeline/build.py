@@ -266,9 +266,9 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, 
         raise BuildError("Jupyter Book failed:\n" + "\n".join(messages))
     for language, previous in (kept or {}).items():
         target = html if language == SOURCE_LANGUAGE else html / language
-        translated = [f"{other}" for other in TRANSLATED]
+        inside = list(TRANSLATED) if language == SOURCE_LANGUAGE else []  # the other editions' folders: not kept
         shutil.copytree(previous, target, copy_function=os.link, dirs_exist_ok=True,
-                        ignore=lambda folder, names: translated if Path(folder) == previous and language == SOURCE_LANGUAGE else [])
+                        ignore=lambda folder, names: inside if Path(folder) == previous else [])
     for language, folder in folders.items():
         if folder != html:
             folder.rename(html / language)

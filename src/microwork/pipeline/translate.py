@@ -343,7 +343,9 @@ def plain_option(text: str) -> str:
     return " ".join(text.split())
 
 
-SCRIPT = re.compile(r'(<script type="application/json" id="[^"]*">)(.*?)(</script>)', re.S)
+# A chart's spec in its page: <script type="application/json" id="spec-NAME">JSON</script> (see charts.chart_html).
+SCRIPT = re.compile(r'(?P<open><script type="application/json" id="spec-(?P<name>[^"]*)">)(?P<spec>.*?)'
+                    r'(?P<close></script>)', re.S)
 
 
 def resolved_html(text: str, translate: Callable[[str], str]) -> str:
@@ -352,10 +354,10 @@ def resolved_html(text: str, translate: Callable[[str], str]) -> str:
 
     def spec(match: re.Match) -> str:
         lines: list[int] = []
-        value = resolved_json(json.loads(match.group(2)), translate, lines)
+        value = resolved_json(json.loads(match.group("spec")), translate, lines)
         if lines and isinstance(value, dict) and isinstance(value.get("height"), dict):
             value["height"] = row_height(max(lines))
-        return match.group(1) + json_for_script(value) + match.group(3)
+        return match.group("open") + json_for_script(value) + match.group("close")
 
     text = SCRIPT.sub(spec, text)
     return resolved_escaped(text, translate, html.unescape, lambda t: html.escape(t, quote=True))
@@ -613,9 +615,8 @@ def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
             text = output.get("data", {}).get("text/html", "")
-            for match in re.finditer(r'<script type="application/json" id="spec-([^"]+)">(.*?)</script>',
-                                     "".join(text) if isinstance(text, list) else text, re.S):
-                name, spec = match.group(1), json.loads(match.group(2))
+            for match in SCRIPT.finditer("".join(text) if isinstance(text, list) else text):
+                name, spec = match.group("name"), json.loads(match.group("spec"))
                 locale = spec.get("usermeta", {}).get("locale", {})
                 svg = vlc.vegalite_to_svg(exported(spec), format_locale=locale.get("number"),
                                           time_format_locale=locale.get("time"))
