@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -110,6 +111,41 @@ def test_every_text_of_every_page_is_translated_and_none_is_fuzzy(built_book):
     missing = {name: (sorted(set(found.untranslated))[:3], sorted(set(found.fuzzy))[:3])
                for name, found in translate.coverage(built_book, "fr").items() if not found.complete}
     assert missing == {}
+
+
+def test_localising_ahead_changes_when_not_what(built_book, tmp_path):
+    """The French localised in the background while chapters execute is the French localised at staging: the same
+    files and the same counts; a file whose content changed since, or any file after a catalog changed, is
+    localised again."""
+    from microwork.pipeline.background import BackgroundLocalisation
+    from microwork.pipeline.build import stage_files
+
+    staged = stage_files(built_book)
+    files = {k: v for k, v in staged.items() if not k.endswith(".ipynb") or k == "chapters/size.ipynb"}
+    at_staging, counted = translate.localised_files(built_book, files, "fr")
+    ahead = BackgroundLocalisation(built_book, ("fr",))
+    ahead.add(files)
+    assert ahead.results == {}  # nothing runs before start(): the build forks its workers first
+    ahead.start()
+    early, counted_early = translate.localised_files(built_book, files, "fr", done=ahead.done)
+    assert early == at_staging and early["chapters/size.ipynb"] != files["chapters/size.ipynb"]
+    assert {n: (c.entries, sorted(c.untranslated), sorted(c.fuzzy)) for n, c in counted.coverage.items()} == \
+        {n: (c.entries, sorted(c.untranslated), sorted(c.fuzzy)) for n, c in counted_early.coverage.items()}
+
+    changed = files["chapters/size.ipynb"].replace(b"tier", b"tear", 1)
+    assert ahead.done("fr", "chapters/size.ipynb", changed) is None
+    assert ahead.done("fr", "chapters/size.ipynb", files["chapters/size.ipynb"]) is not None
+    ahead.close()
+
+    book = tmp_path / "book"
+    shutil.copytree(built_book / "locales", book / "locales")
+    later = BackgroundLocalisation(book, ("fr",))
+    later.add({"_toc.yml": files["_toc.yml"]})
+    later.start()
+    catalog = next((book / "locales").rglob("book.po"))
+    catalog.write_bytes(catalog.read_bytes() + b"\n")
+    assert later.done("fr", "_toc.yml", files["_toc.yml"]) is None
+    later.close()
 
 
 def test_the_catalogs_are_in_step_with_the_english(built_book):

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+from .background import BackgroundLocalisation
 from .cache import changed_data, code_digest, digest, execution_key, why_not_reusable, write_record
 from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
@@ -121,8 +122,10 @@ def stale_jobs(root: Path, jobs: dict[Path, str]) -> list[Path]:
     return stale
 
 
-def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int) -> None:
-    """Execute ``jobs`` (notebook: cache key) in worker processes, longest first; raise if any chapter failed."""
+def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int,
+             started: Callable[[], None] = lambda: None, executed: Callable[[Path], None] = lambda notebook: None) -> None:
+    """Execute ``jobs`` (notebook: cache key) in worker processes, longest first; raise if any chapter failed.
+    ``started()`` is called once the workers are forked, ``executed(notebook)`` as each chapter ends."""
     # Longest first (estimated by the number of code cells and figures), so that no long chapter is left
     # running alone at the end while the other worker idles.
     order = sorted(jobs, key=lambda notebook: -expected_cost(notebook))
@@ -130,11 +133,13 @@ def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int) -> N
     failures = []
     with ProcessPoolExecutor(max_workers=max(1, workers), initializer=die_with_parent) as pool:
         futures = {pool.submit(run_chapter, nb, root, jobs[nb], {}, timeout): nb for nb in order}
+        started()  # the first submission forked every worker
         for done, future in enumerate(as_completed(futures), start=1):
             name = futures[future].stem
             try:
                 seconds = future.result()
                 say(f"[{done}/{len(order)}] {name}: executed in {seconds:.1f} s")
+                executed(futures[future])
             except ChapterError as error:
                 say(f"[{done}/{len(order)}] {name}: FAILED")
                 failures.append(str(error))
@@ -142,8 +147,11 @@ def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int) -> N
         raise BuildError("\n".join(failures))
 
 
-def execute_all(root: Path, workers: int, force: bool) -> tuple[list[str], list[str]]:
-    """Execute every chapter whose cache cannot be reused; return (executed, cached) chapter names."""
+def execute_all(root: Path, workers: int, force: bool,
+                ahead: BackgroundLocalisation | None = None) -> tuple[list[str], list[str]]:
+    """Execute every chapter whose cache cannot be reused; return (executed, cached) chapter names. While they
+    execute, ``ahead`` localises the translated editions: the pages and cached chapters at once, each executed
+    chapter as it ends."""
     cache_dir = Layout(root).chapters_cache
     cache_dir.mkdir(parents=True, exist_ok=True)
     for leftover in cache_dir.glob("*.running"):  # from a build that was killed (the lock says none is running)
@@ -166,33 +174,50 @@ def execute_all(root: Path, workers: int, force: bool) -> tuple[list[str], list[
             say(f"{notebook.stem}: unchanged, using the cached execution")
     if not jobs:
         return [], cached
-    run_jobs(root, jobs, workers, timeout)
+    if ahead is None:
+        run_jobs(root, jobs, workers, timeout)
+    else:
+        ahead.add(page_files(root))
+        for notebook in chapter_notebooks(root):
+            if notebook not in jobs:
+                ahead.add(executed_files(root, notebook))
+        run_jobs(root, jobs, workers, timeout, ahead.start, lambda notebook: ahead.add(executed_files(root, notebook)))
     if stale := stale_jobs(root, jobs):
+        if ahead is not None:
+            ahead.wait()  # no fork while the background thread is at work
         run_jobs(root, {nb: jobs[nb] for nb in stale}, workers, timeout)
         if stale_jobs(root, {nb: jobs[nb] for nb in stale}):
             raise BuildError("the data files kept changing while the chapters executed: build again once they are saved")
     return [n.stem for n in jobs], cached
 
 
-def stage_files(root: Path) -> dict[str, bytes]:
-    """Every file of the staged book (relative path -> content): the configuration files as they are (the render
-    switches execution off), sources, executed notebooks, their figures."""
+def page_files(root: Path) -> dict[str, bytes]:
+    """The staged book's files other than the executed notebooks and their figures (relative path: content): the
+    configuration files as they are (the render switches execution off), and the chapters' other sources."""
     files: dict[str, bytes] = {name: (root / name).read_bytes() for name in BOOK_FILES}
-    executed = Layout(root).chapters_cache
-    notebooks = set(chapter_notebooks(root))
     for path in sorted((root / "chapters").rglob("*")):
         relative = path.relative_to(root)
-        if not path.is_file() or "figures" in relative.parts or ".ipynb_checkpoints" in relative.parts:
-            continue
-        if path.suffix == ".ipynb":
-            if path not in notebooks:  # not in _toc.yml: not executed, and not part of the book
-                continue
-            run_dir = executed / path.stem
-            files[str(relative)] = (run_dir / path.name).read_bytes()
-            for figure in sorted((run_dir / "figures").glob("*")):
-                files[str(relative.parent / "figures" / figure.name)] = figure.read_bytes()
-        else:
+        if path.is_file() and path.suffix != ".ipynb" and "figures" not in relative.parts \
+                and ".ipynb_checkpoints" not in relative.parts:
             files[str(relative)] = path.read_bytes()
+    return files
+
+
+def executed_files(root: Path, notebook: Path) -> dict[str, bytes]:
+    """A chapter as executed, from its cache folder: the notebook and its figures (relative path: content)."""
+    relative, run_dir = notebook.relative_to(root), Layout(root).cached(notebook.stem)
+    files = {str(relative): (run_dir / notebook.name).read_bytes()}
+    for figure in sorted((run_dir / "figures").glob("*")):
+        files[str(relative.parent / "figures" / figure.name)] = figure.read_bytes()
+    return files
+
+
+def stage_files(root: Path) -> dict[str, bytes]:
+    """Every file of the staged book (relative path -> content): :func:`page_files`, and each chapter of the table
+    of contents as executed (a notebook not in ``_toc.yml`` is not part of the book)."""
+    files = page_files(root)
+    for notebook in chapter_notebooks(root):
+        files.update(executed_files(root, notebook))
     return files
 
 
@@ -207,10 +232,11 @@ def write_stage(files: dict[str, bytes], stage: Path) -> Path:
     return stage
 
 
-def stage_translated(root: Path, files: dict[str, bytes], language: str, stage: Path) -> Path:
-    """Write the staged book in ``language`` (see :func:`microwork.pipeline.translate.localised_files`), saying
-    what is missing from its catalogs; return it."""
-    localised, translations = localised_files(root, files, language)
+def stage_translated(root: Path, files: dict[str, bytes], language: str, stage: Path,
+                     ahead: BackgroundLocalisation | None = None) -> Path:
+    """Write the staged book in ``language`` (see :func:`microwork.pipeline.translate.localised_files`), with what
+    ``ahead`` already localised, saying what is missing from its catalogs; return it."""
+    localised, translations = localised_files(root, files, language, done=ahead.done if ahead else None)
     report_coverage(translations)
     return write_stage(localised, stage)
 
@@ -336,7 +362,18 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
     counts = check_package(root / "data")
     say(f"data OK: {len(counts)} tables, {sum(counts.values())} rows")
     prune_sites(layout)
-    report.executed, report.cached = execute_all(root, workers, force)
+    ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
+    try:
+        return build_steps(root, layout, workers, force, ahead, report, started)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: BackgroundLocalisation | None,
+                report: BuildReport, started: float) -> BuildReport:
+    """Steps 2 to 4 of :func:`build` (``ahead`` localising the translated editions while the chapters execute)."""
+    report.executed, report.cached = execute_all(root, workers, force, ahead)
 
     files = stage_files(root)
     keys = edition_keys(root, files)
@@ -355,7 +392,8 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
             say("the English edition is unchanged: only the translated edition(s) are rendered")
         for language in TRANSLATED:
             if language in changed:
-                stages[language] = functools.partial(stage_translated, root, files, language, layout.stage_in(language))
+                stages[language] = functools.partial(stage_translated, root, files, language, layout.stage_in(language),
+                                                     ahead)
             else:  # still localised, for its counts of what is missing
                 report_coverage(localised_files(root, files, language, figures=False)[1])
         output = layout.sites / f"site-{time.strftime('%Y%m%d-%H%M%S')}-{keys[SOURCE_LANGUAGE][:8]}"

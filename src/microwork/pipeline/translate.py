@@ -238,6 +238,21 @@ class Translations:
     def for_catalog(self, name: str) -> Callable[[str], str]:
         return lambda english: self.lookup(name, english)
 
+    def sharing_catalogs(self) -> Translations:
+        """A new count of what is missing, looked up in the same catalogs (those already read are not read
+        again)."""
+        other = Translations(self.root, self.language)
+        other.catalogs = self.catalogs
+        return other
+
+    def count(self, other: Translations) -> None:
+        """Add what ``other`` found missing to this count."""
+        for name, found in other.coverage.items():
+            mine = self.coverage.setdefault(name, Coverage(name))
+            mine.entries += found.entries
+            mine.untranslated += found.untranslated
+            mine.fuzzy += found.fuzzy
+
 
 # --- Marks made by the chapters' French pass ------------------------------------------------------------
 
@@ -625,25 +640,41 @@ def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
     return files
 
 
-def localised_files(root: Path, files: dict[str, bytes], language: str,
-                    figures: bool = True) -> tuple[dict[str, bytes], Translations]:
-    """The staged book (relative path: content) in ``language``: prose through each page's catalog, computed
-    texts through :data:`BOOK_CATALOG`, figures redrawn (unless not ``figures``); and the translations, with what
-    was missing."""
-    translations = Translations(root, language)
+def localised_file(relative: str, content: bytes, translations: Translations, figures: bool = True) -> dict[str, bytes]:
+    """One file of the staged book in the language of ``translations`` (relative path: content): a page's prose
+    through its catalog, computed texts through :data:`BOOK_CATALOG`; an executed notebook comes with its figures
+    redrawn (unless not ``figures``). A file with nothing to translate comes back as it is."""
     computed = translations.for_catalog(BOOK_CATALOG)
-    out = dict(files)
+    docname, suffix = relative.rsplit(".", 1)[0], Path(relative).suffix
+    if relative == "_config.yml":
+        return {relative: localised_config(content.decode(), translations.language, computed).encode()}
+    if relative == "_toc.yml":
+        return {relative: localised_toc(content.decode(), computed).encode()}
+    if suffix == ".md" and relative.startswith("chapters/"):
+        return {relative: localised_markdown(content.decode(), translations.for_catalog(docname)).encode()}
+    if suffix == ".ipynb":
+        notebook = localised_notebook(json.loads(content), translations.for_catalog(docname), computed)
+        out = {relative: (json.dumps(notebook, ensure_ascii=False) + "\n").encode()}
+        if figures:
+            out.update(french_figures(notebook, str(Path(relative).parent)))
+        return out
+    return {relative: content}
+
+
+def localised_files(root: Path, files: dict[str, bytes], language: str, figures: bool = True,
+                    done: Callable[[str, str, bytes], tuple[dict[str, bytes], Translations] | None] | None = None,
+                    ) -> tuple[dict[str, bytes], Translations]:
+    """The staged book (relative path: content) in ``language``, file by file (:func:`localised_file`); and the
+    translations, with what was missing. ``done(language, path, content)`` may give a file already localised (and
+    what was missing from it), e.g. while the chapters executed; None to localise it here."""
+    translations = Translations(root, language)
+    out = dict(files)  # a chapter's redrawn figures replace the English ones, wherever they come in ``files``
     for relative, content in files.items():
-        docname, suffix = relative.rsplit(".", 1)[0], Path(relative).suffix
-        if relative == "_config.yml":
-            out[relative] = localised_config(content.decode(), language, computed).encode()
-        elif relative == "_toc.yml":
-            out[relative] = localised_toc(content.decode(), computed).encode()
-        elif suffix == ".md" and relative.startswith("chapters/"):
-            out[relative] = localised_markdown(content.decode(), translations.for_catalog(docname)).encode()
-        elif suffix == ".ipynb":
-            notebook = localised_notebook(json.loads(content), translations.for_catalog(docname), computed)
-            out[relative] = (json.dumps(notebook, ensure_ascii=False) + "\n").encode()
-            if figures:
-                out.update(french_figures(notebook, str(Path(relative).parent)))
+        found = done(language, relative, content) if done else None
+        if found is None:
+            own = translations.sharing_catalogs()
+            found = localised_file(relative, content, own, figures), own
+        localised, used = found
+        out.update(localised)
+        translations.count(used)
     return out, translations
