@@ -9,6 +9,8 @@ Steps, each printed as it happens:
    same parameters, same ``src/`` and pinned environment, same content of every
    data file it read, and cached outputs that still have their recorded hashes
    (see :mod:`microwork.pipeline.cache`); a chapter whose data changed while it ran is executed again;
+   meanwhile the translated editions are localised, each chapter as soon as it ends
+   (:mod:`microwork.pipeline.background`);
 3. stage a copy of the book with the executed notebooks, and render it with
    Jupyter Book with execution switched off by a configuration override (warnings are errors);
 4. point ``_build/html`` at the new site in one atomic rename.
