@@ -239,7 +239,10 @@ def test_french_pages_use_the_terminology_of_the_glossary():
     problems = []
     italics = re.compile(r"\*[^*]+\*")  # in English, italics hold French words or an English equivalent: not checked
     # Roles, code, identifiers, and the values a field allows (the data's own codes, "one of: ..., platforms").
-    not_prose = re.compile(r"\{[\w:-]+\}`[^`]*`|`[^`]*`|\b\w+_\w+\b|one of: [^)]*")
+    # Also English quoted as printed ("historic agreement: digital platform ...", kept in « » in French) and names
+    # of two or more capitalised words (Digital Platform Observatory).
+    not_prose = re.compile(r"\{[\w:-]+\}`[^`]*`|`[^`]*`|\b\w+_\w+\b|one of: [^)]*|\"[^\"]*\"|"
+                           r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
     for path in sorted(FRENCH.rglob("*.po")):
         for message in translate.read_catalog(path):
             if not message.id or not message.string or message.string == message.id:
@@ -251,3 +254,43 @@ def test_french_pages_use_the_terminology_of_the_glossary():
                     problems.append(f"{path.relative_to(FRENCH)}: {term.term_en!r} is not {term.term_fr!r} in "
                                     f"{message.string[:70]!r}")
     assert problems == []
+
+
+def page_text(page: Path) -> str:
+    """All the text of a page, tags removed, entities read."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_the_references_are_written_in_the_language_of_their_edition(site):
+    """The list of references and the citations: French names joining, months, notes and kinds of report in the
+    French edition; in both, titles as references.bib writes them (pybtex's plain style lower-cased them)."""
+    french, english = (page_text(site / folder / "chapters" / "bibliography.html") for folder in ("fr", "."))
+    assert "Nicolas Amar et Louis-Charles Viossat" in french and "Nicolas Amar and Louis-Charles Viossat" in english
+    assert "Rapport technique 2015-121R" in french and "Technical Report" not in french
+    assert "février 2019" in french and "February" not in french and "February 2019" in english
+    for title in ("En France, plus de 250.000", "Demographics and Dynamics of Mechanical Turk Workers"):
+        assert title in french and title in english
+    computed = translate.Translations(ROOT, "fr").for_catalog(translate.BOOK_CATALOG)
+    texts = translate.bibliography_texts((ROOT / "references.bib").read_text(encoding="utf-8"))
+    translated = [" ".join(computed(text).split()) for text in texts
+                  if computed(text) != text and text != translate.REPORT_WORDS]  # spaces as page_text writes them
+    assert len(translated) > 30 and [t for t in translated if t not in french] == []
+    assert [t for t in texts if computed(t) != t and t in french] == []  # no note left in English
+    profile = page_text(site / "fr" / "chapters" / "profile.html")
+    assert "Tubaro et Casilli [" in profile and "Tubaro et Casilli, 2019" in profile  # the text, the charts' labels
+    assert "Tubaro and Casilli" not in profile and "Tubaro and Casilli [" in page_text(site / "chapters" / "profile.html")
+
+
+def test_a_translation_reaches_the_references_as_text_never_markup():
+    import pybtex.database
+
+    from microwork.pipeline.citations import FrenchBookStyle
+    from microwork.pipeline.layout import BuildError
+
+    bib = "@misc{K,\n  title = {T},\n  year = {2019},\n  month = feb,\n  note = {A note}\n}\n"
+    french = translate.localised_bibliography(bib, "fr", lambda english: {"A note": "Hausse de 50 % ; a_b #1 & $5"}.get(english, english))
+    entry = next(iter(FrenchBookStyle().format_entries(pybtex.database.parse_string(french, "bibtex").entries.values())))
+    assert entry.text.render_as("text") == "T. février 2019. Hausse de 50 % ; a_b #1 & $5."
+    with pytest.raises(BuildError, match=r"'A note'.*markup"):
+        translate.localised_bibliography(bib, "fr", lambda english: "{x}" if english == "A note" else english)

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import language
 from .paths import data_dir, project_root
 from .descriptor import DESCRIPTOR, referenced_resources, validate_descriptor
 from .validate import DataValidationError, Problem, check_table, table_problems, validate_table
@@ -77,10 +78,11 @@ LATEX_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~"
 
 
 def latex_to_text(value: str) -> str:
-    """A BibTeX field as plain text: accents as letters ({\\'e} is é), TeX quotes as “ ”, braces and ``\\&``
-    escapes removed."""
+    """A BibTeX field as plain text: accents as letters ({\\'e} is é), TeX quotes as “ ”, emphasis
+    (``\\emph{...}``), braces and ``\\&`` escapes removed."""
     accented = re.sub(r"\{?\\([`'^\"~c])\s*\{?(\w)\}?\}?",
                       lambda m: unicodedata.normalize("NFC", m.group(2) + LATEX_ACCENTS[m.group(1)]), value)
+    accented = re.sub(r"\\(?:emph|textit|textbf)\s*(?=\{)", "", accented)
     quoted = accented.replace("``", "\u201c").replace("''", "\u201d").replace("\\&", "&")
     return re.sub(r"\s+", " ", quoted.replace("{", "").replace("}", "")).strip()
 
@@ -98,13 +100,14 @@ def bibliography_fields(text: str) -> dict[str, dict[str, str]]:
 
 def author_year(fields: dict[str, str]) -> str:
     """How the book cites an entry, author-year as in its citations: "Tubaro et al., 2020",
-    "Tubaro and Casilli, 2019"; the title stands for a missing author, "n.d." for a missing year."""
+    "Tubaro and Casilli, 2019" ("Tubaro et Casilli, 2019" in the French pass); the title stands for a missing
+    author, "n.d." for a missing year."""
     people = [name.strip() for name in fields.get("author", "").split(" and ") if name.strip()]
     surnames = [name.split(",")[0].strip() for name in people]
     if len(surnames) > 2:
         who = f"{surnames[0]} et al."
     else:
-        who = " and ".join(surnames) or fields.get("title", "untitled")
+        who = language.and_between().join(surnames) or fields.get("title", "untitled")
     return f"{who}, {fields.get('year', 'n.d.')}"
 
 

@@ -216,3 +216,12 @@ def date_text(iso: str) -> str:
     from babel.dates import format_date
 
     return format_date(datetime.date.fromisoformat(iso), "d MMMM y", locale=BABEL_LOCALES[current()])
+
+
+def and_between(language: str | None = None) -> str:
+    """What joins the last two names of a list in ``language`` (the one being written by default), from Babel's
+    CLDR list patterns: " and ", " et "."""
+    from babel import Locale
+
+    pattern = Locale.parse(BABEL_LOCALES[language or current()]).list_patterns["standard"]["2"]
+    return pattern.replace("{0}", "").replace("{1}", "")

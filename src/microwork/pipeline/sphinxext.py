@@ -31,6 +31,7 @@ from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx.util import logging
 
+from microwork.pipeline.citations import register_citation_styles
 from microwork.pipeline.stylesheet import SITE_STYLESHEET, write_site_stylesheet
 
 LOGGER = logging.getLogger(__name__)
@@ -499,6 +500,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", translate_theme_texts, priority=900)
     app.connect("html-page-context", link_editions, priority=450)
     cache_bibtex_plugin_lookups()
+    register_citation_styles()
     app.connect("config-inited", add_templates_path)
     app.connect("config-inited", check_base_url, priority=900)  # after sphinxext-opengraph has its settings
     app.connect("builder-inited", write_bundle)

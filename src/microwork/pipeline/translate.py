@@ -28,6 +28,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from ..analysis import language as lang
+from .layout import BuildError
 
 TRANSLATED = tuple(language for language in lang.editions() if language != lang.SOURCE_LANGUAGE)
 LOCALES = "locales"
@@ -492,6 +493,7 @@ def computed_messages(root: Path, docnames: list[str]) -> list[tuple[str, tuple[
 
     found += [(text, ("microwork.pipeline.sphinxext", 0)) for text in SITE_TEXTS]
     found += [(text, ("microwork.pipeline.pdf", 0)) for text in PRINTED_TEXTS]
+    found += [(text, (BIBLIOGRAPHY, 0)) for text in bibliography_texts((root / BIBLIOGRAPHY).read_text(encoding="utf-8"))]
     for docname in docnames:
         executed = Layout(root).cached(Path(docname).name) / f"{Path(docname).name}.ipynb"
         if not executed.is_file():
@@ -591,12 +593,83 @@ def localised_config(text: str, language: str, computed: Callable[[str], str]) -
 
     settings = config.setdefault("sphinx", {}).setdefault("config", {})
     settings["language"] = language
+    settings["bibtex_default_style"] = f"microwork_{language}"  # names joined in the language (pipeline.citations)
+    settings["bibtex_reference_style"] = f"author_year_{language}"
     settings["microwork_editions"] = {"en": "../"}
     html_settings = config.get("html") or {}
     if html_settings.get("baseurl"):  # the edition's own address: its sitemap and link previews
         html_settings["baseurl"] = html_settings["baseurl"].rstrip("/") + f"/{language}/"
     settings["microwork_texts"] = {text: computed(text) for text in SITE_TEXTS}
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+BIBLIOGRAPHY = "references.bib"
+BIBLIOGRAPHY_TEXTS = ("note", "howpublished")  # the book's own words about a work (and a title in [brackets])
+REPORT_WORDS = "Technical Report"  # what the list of references says for a report without a ``type``
+BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+BIBTEX_MARKUP = set("{}\\")  # what a BibTeX value cannot show as text (a "%" is written "\\%")
+
+
+def bibtex_escaped(text: str, english: str = "") -> str:
+    """Plain text (the translation of ``english``) as a BibTeX value that pybtex reads back as the same text:
+    a translation is text, never markup. Braces and backslashes have no escape that pybtex reads as text, so they
+    are refused."""
+    if BIBTEX_MARKUP & set(text):
+        raise BuildError(f"{BOOK_CATALOG}.po: the translation of {english or text!r} for {BIBLIOGRAPHY} "
+                         "holds {, } or \\, which BibTeX reads as markup: write it without them")
+    return text.replace("%", "\\%")
+
+
+def bibliography_fields_in(text: str) -> Iterator[tuple[str, re.Match]]:
+    """Each field of each entry of a BibTeX text: (the entry's type, the field's match: name, raw value)."""
+    from ..analysis.data import BIBTEX_ENTRY, BIBTEX_FIELD
+
+    starts = [m.start() for m in BIBTEX_ENTRY.finditer(text)] + [len(text)]
+    for start, end in zip(starts, starts[1:]):
+        kind = re.match(r"@(\w+)", text[start:]).group(1).lower()
+        for match in BIBTEX_FIELD.finditer(text, text.index(",", start, end) + 1, end):
+            yield kind, match
+
+
+def bibliography_texts(text: str) -> list[str]:
+    """The book's own English in a BibTeX text, as plain text: notes, publication lines, titles in [brackets] (the
+    book's description of an untitled work)."""
+    from ..analysis.data import latex_to_text
+
+    found = []
+    for _, match in bibliography_fields_in(text):
+        name, plain = match.group(1).lower(), latex_to_text(match.group(2).strip("{}"))
+        if name in BIBLIOGRAPHY_TEXTS or (name == "title" and plain.startswith("[")):
+            found.append(plain)
+    return found + [REPORT_WORDS]
+
+
+def localised_bibliography(text: str, language: str, computed: Callable[[str], str]) -> str:
+    """``references.bib`` for an edition: the book's own words (:func:`bibliography_texts`) translated, months
+    named in ``language``, and a report's kind said in it (pybtex's style would print "Technical Report")."""
+    from babel.dates import get_month_names
+
+    from ..analysis.data import latex_to_text
+
+    months = get_month_names("wide", locale=lang.BABEL_LOCALES[language])
+    pieces, position = [], 0
+    for kind, match in bibliography_fields_in(text):
+        name, raw = match.group(1).lower(), match.group(2)
+        plain = latex_to_text(raw.strip("{}"))
+        value = None
+        if name in BIBLIOGRAPHY_TEXTS or (name == "title" and plain.startswith("[")):
+            translated = computed(plain)
+            value = None if translated == plain else "{" + bibtex_escaped(translated, plain) + "}"
+        elif name == "month" and raw.lower() in BIBTEX_MONTHS:
+            value = "{" + bibtex_escaped(months[BIBTEX_MONTHS.index(raw.lower()) + 1]) + "}"
+        if value is not None:
+            pieces += [text[position:match.start(2)], value]
+            position = match.end(2)
+    text = "".join(pieces) + text[position:]
+    report = "  type = {" + bibtex_escaped(computed(REPORT_WORDS), REPORT_WORDS) + "},\n"
+    entries = re.split(r"(?m)^(?=@)", text)
+    return "".join(entry.replace("\n", "\n" + report, 1) if re.match(r"@techreport\b", entry, re.I)
+                   and not re.search(r"(?im)^\s*type\s*=", entry) else entry for entry in entries)
 
 
 def with_editions(text: str, languages: tuple[str, ...] = TRANSLATED) -> str:
@@ -650,6 +723,8 @@ def localised_file(relative: str, content: bytes, translations: Translations, fi
         return {relative: localised_config(content.decode(), translations.language, computed).encode()}
     if relative == "_toc.yml":
         return {relative: localised_toc(content.decode(), computed).encode()}
+    if relative == BIBLIOGRAPHY:
+        return {relative: localised_bibliography(content.decode(), translations.language, computed).encode()}
     if suffix == ".md" and relative.startswith("chapters/"):
         return {relative: localised_markdown(content.decode(), translations.for_catalog(docname)).encode()}
     if suffix == ".ipynb":
