@@ -280,6 +280,9 @@ def test_the_references_are_written_in_the_language_of_their_edition(site):
     profile = page_text(site / "fr" / "chapters" / "profile.html")
     assert "Tubaro et Casilli [" in profile and "Tubaro et Casilli, 2019" in profile  # the text, the charts' labels
     assert "Tubaro and Casilli" not in profile and "Tubaro and Casilli [" in page_text(site / "chapters" / "profile.html")
+    english_citation = re.compile(r"\b[A-Z][\w-]+ and [A-Z][\w-]+(?:,\s*\d{4}| \[\d{4})")  # "Amar and Viossat [2016]"
+    assert {page.name: english_citation.findall(page.read_text(encoding="utf-8"))
+            for page in sorted((site / "fr").rglob("*.html")) if english_citation.search(page.read_text(encoding="utf-8"))} == {}
 
 
 def test_a_translation_reaches_the_references_as_text_never_markup():
