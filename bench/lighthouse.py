@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve import serve  # noqa: E402 (bench/ is a folder of scripts, not a package)
 
+from microwork.analysis.language import LANGUAGES, SOURCE_LANGUAGE  # noqa: E402
 from microwork.pipeline.layout import toc_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,9 +39,13 @@ CHART_PAGE_TARGET_KB = 500
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 
 
-def book_pages(root: Path = ROOT) -> list[str]:
-    """The pages of the built site to measure: every page of the table of contents, then the search page."""
-    return [f"{name}.html" for name in toc_files(root)] + ["search.html"]
+def book_pages(root: Path = ROOT, site: Path | None = None) -> list[str]:
+    """The pages of the built site to measure: every page of the table of contents, then the search page; then the
+    same for each translated edition the site has (``fr/``)."""
+    pages = [f"{name}.html" for name in toc_files(root)] + ["search.html"]
+    editions = [language for language in LANGUAGES if language != SOURCE_LANGUAGE
+                and site is not None and (site / language / "index.html").is_file()]
+    return pages + [f"{folder}/{page}" for folder in editions for page in pages]
 
 
 def lighthouse_version() -> str:
@@ -135,7 +140,7 @@ def write_section(lines: list[str], path: Path = RESULTS) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html", help="the built site (default _build/html)")
-    parser.add_argument("--pages", nargs="*", help="pages to measure (default: every page of the book and search.html)")
+    parser.add_argument("--pages", nargs="*", help="pages to measure (default: every page of the book and search.html, in each edition)")
     parser.add_argument("--print-only", action="store_true", help="print the table; do not write bench/RESULTS.md")
     parser.add_argument("--runs", type=int, default=3, help="runs per page; the table shows the median (default 3)")
     args = parser.parse_args()
@@ -144,7 +149,7 @@ def main() -> None:
     site = args.site.resolve()
     rows, load_before = {}, os.getloadavg()[0]
     with serve(site) as url, tempfile.TemporaryDirectory() as tmp:
-        for page in args.pages or book_pages():
+        for page in args.pages or book_pages(ROOT, site):
             rows[page] = median_run([summary(measure(f"{url}/{page}", Path(tmp) / "report.json"))
                                      for _ in range(max(1, args.runs))])
             print(page, {k: (round(v, 3) if isinstance(v, float) else v) for k, v in rows[page].items() if k != "failed"},

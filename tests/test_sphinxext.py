@@ -159,3 +159,19 @@ def test_the_style_sheet_check_can_fail():
     assert css_nesting_problems("@media print {\n  a { color: red; }\n") == ["1 block(s) never closed"]
     assert css_nesting_problems("a { b: c; } }") == ["line 1: a '}' closes nothing"]
     assert css_nesting_problems("/* { */ a { content: '{'; }") == []
+
+
+def test_editions_are_alternates_only_with_a_base_url(tmp_path):
+    """The link to the other edition is always at the top of the text; ``hreflang`` alternates, which search
+    engines read only when absolute, only with the site's address."""
+    html = build(tmp_path / "one", microwork_editions={"fr": "fr/"})
+    assert '<p class="mw-editions"><a href="fr/index.html" hreflang="fr" lang="fr">Français</a></p>' in html
+    assert 'rel="alternate"' not in html
+    html = build(tmp_path / "two", extensions=LINKS, microwork_editions={"fr": "fr/"},
+                 html_baseurl="https://example.org/book", ogp_social_cards={"enable": False})
+    assert '<link rel="alternate" hreflang="fr" href="https://example.org/book/fr/index.html" />' in head(html)
+    assert '<link rel="alternate" hreflang="en" href="https://example.org/book/index.html" />' in head(html)
+    assert '<link rel="alternate" hreflang="x-default" href="https://example.org/book/index.html" />' in head(html)
+    french = build(tmp_path / "three", extensions=LINKS, microwork_editions={"en": "../"}, language="fr",
+                   html_baseurl="https://example.org/book/fr/", ogp_social_cards={"enable": False})
+    assert '<link rel="alternate" hreflang="en" href="https://example.org/book/index.html" />' in head(french)

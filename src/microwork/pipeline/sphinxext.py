@@ -477,17 +477,20 @@ def edition_address(app: Any, pagename: str, root: str) -> str:
 
 
 def link_editions(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Link each page to itself in the other editions: ``hreflang`` alternates in its head (the English edition
-    is the default), and a link at the top of its text, in that language's own name."""
+    """Link each page to itself in the other editions: a link at the top of its text, in that language's own name;
+    and, with ``html.baseurl``, ``hreflang`` alternates in its head (the English edition is the default). Search
+    engines read only absolute alternates (Lighthouse fails a relative one), so without the site's address there
+    are none, as there are no OpenGraph cards."""
     editions = app.config.microwork_editions or {}
     if not editions:
         return  # a plain `jupyter-book build .`: one edition
     addresses = {app.config.language or "en": edition_address(app, pagename, ""),
                  **{language: edition_address(app, pagename, root) for language, root in editions.items()}}
-    tags = [f'<link rel="alternate" hreflang="{language}" href="{html.escape(address)}" />'
-            for language, address in sorted(addresses.items())]
-    tags.append(f'<link rel="alternate" hreflang="x-default" href="{html.escape(addresses["en"])}" />')
-    context["metatags"] = (context.get("metatags") or "") + "\n".join(tags) + "\n"
+    if app.config.html_baseurl:
+        tags = [f'<link rel="alternate" hreflang="{language}" href="{html.escape(address)}" />'
+                for language, address in sorted(addresses.items())]
+        tags.append(f'<link rel="alternate" hreflang="x-default" href="{html.escape(addresses["en"])}" />')
+        context["metatags"] = (context.get("metatags") or "") + "\n".join(tags) + "\n"
     if "body" in context:
         links = " · ".join(f'<a href="{html.escape(addresses[language])}" hreflang="{language}" lang="{language}">'
                            f"{LANGUAGE_NAMES[language]}</a>" for language in editions)
