@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from .analysis import params as chapter_params
 from .analysis import readable
+from .pipeline import translate
 from .pipeline.build import BuildError, build, cell_timeout, chapter_notebooks, say
 from .analysis.data import check_package
 from .pipeline.execute import ChapterError, execute_chapter, glued_values
@@ -115,6 +116,14 @@ def command_check(args: argparse.Namespace) -> int:
         chapter_params.check(chapter, **chapter_params.parse_assignments(pairs.split(",") if pairs else []))
         print(f"  parameters for {chapter}: OK")
     print("Data package valid.")
+    warned = translate.check_catalogs(project_root())
+    for warning in warned:
+        print(f"  {warning}")
+    catalogs = len(translate.catalog_files(project_root()))
+    if warned:
+        print(f"Translation catalogs: {catalogs} read, {len(warned)} entries to settle (shown in English until then).")
+        return 1
+    print(f"Translation catalogs valid ({catalogs} files).")
     return 0
 
 
@@ -201,8 +210,6 @@ def command_pdf(args: argparse.Namespace) -> int:
 
 @holding_the_build_lock
 def command_translations(args: argparse.Namespace) -> int:
-    from .pipeline import translate
-
     root = project_root()
     build(root, workers=args.workers)  # the computed texts are read from the executed chapters
     if args.update:

@@ -42,7 +42,7 @@ from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
-from .translate import TRANSLATED, Translations, catalog_files, localised_files, with_editions
+from .translate import TRANSLATED, Translations, catalog_files, check_catalogs, localised_files, with_editions
 from ..analysis.language import SOURCE_LANGUAGE
 from ..analysis.notebooks import NotebookError, read_notebook, source_of
 
@@ -363,6 +363,10 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
     say("checking the data package")
     counts = check_package(root / "data")
     say(f"data OK: {len(counts)} tables, {sum(counts.values())} rows")
+    if TRANSLATED:
+        for warning in check_catalogs(root):
+            say(warning)
+        say("translation catalogs OK")
     prune_sites(layout)
     ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
     try:

@@ -17,6 +17,7 @@ counts per page and the tests fail unless they are all 0.
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 import textwrap
@@ -28,6 +29,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from ..analysis import language as lang
+from . import catalog_rules as rules
 from .layout import BuildError
 
 TRANSLATED = tuple(language for language in lang.editions() if language != lang.SOURCE_LANGUAGE)
@@ -167,12 +169,43 @@ def catalog_path(root: Path, language: str, name: str) -> Path:
     return root / LOCALES / language / DOMAIN_FOLDER / f"{name}.po"
 
 
+class CatalogError(BuildError):
+    """Catalogs that break :mod:`microwork.pipeline.catalog_rules`: one located line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:MAX_SHOWN] + ([f"... and {len(problems) - MAX_SHOWN} more"] if len(problems) > MAX_SHOWN else [])
+        super().__init__("a translation catalog breaks the rules (nothing was built):\n" + "\n".join(shown))
+
+
+MAX_SHOWN = 30  # located problems shown at once
+
+
+def shown_path(path: Path) -> str:
+    """A catalog's path as a translator finds it: from ``locales/`` on."""
+    parts = path.parts
+    return str(Path(*parts[parts.index(LOCALES):])) if LOCALES in parts else str(path)
+
+
 def read_catalog(path: Path) -> Catalog:
-    """A ``.po`` file as a Babel catalog; an empty French catalog when the file does not exist yet."""
+    """A ``.po`` file as a Babel catalog, once :mod:`~microwork.pipeline.catalog_rules` finds nothing refused in
+    it (:class:`CatalogError` otherwise); an empty French catalog when the file does not exist yet."""
     if not path.is_file():
         return Catalog(locale=path.parts[-3] if len(path.parts) >= 3 else None)
-    with path.open("rb") as handle:
-        return read_po(handle, locale=None, abort_invalid=True)
+    content = path.read_bytes()
+    refused, _ = rules.catalog_problems(content, shown_path(path))
+    if refused:
+        raise CatalogError(refused)
+    return read_po(io.BytesIO(content), locale=None, abort_invalid=True)
+
+
+def check_catalogs(root: Path) -> list[str]:
+    """Refuse every catalog of the book that breaks a rule (:class:`CatalogError`, all problems at once); return
+    the warnings (fuzzy and obsolete entries), each on a located line."""
+    refused, warned = rules.check_catalog_folder(root)
+    if refused:
+        raise CatalogError(refused)
+    return warned
 
 
 def write_catalog(catalog: Catalog, path: Path) -> None:
@@ -194,16 +227,6 @@ class Coverage:
     @property
     def complete(self) -> bool:
         return not self.untranslated and not self.fuzzy
-
-
-def placeholders(text: str) -> set[str] | None:
-    """The ``{names}`` of a template text (``str.format``'s fields), or None if it is not a valid template."""
-    import string
-
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError:
-        return None
 
 
 class Translations:
@@ -230,9 +253,6 @@ class Translations:
             return english
         if message.fuzzy:
             report.fuzzy.append(english)
-            return english
-        if placeholders(message.string) != placeholders(english):  # "{n1}" lost or misspelt: unusable
-            report.untranslated.append(english)
             return english
         return message.string
 

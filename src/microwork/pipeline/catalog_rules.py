@@ -1,0 +1,378 @@
+"""What a translation may be: text with the markup, values and shape of its English, in a well-formed catalog.
+
+A translation is input, as data is: it is checked before anything is built, and a catalog that breaks a rule
+is refused with one located line per problem, ``locales/fr/LC_MESSAGES/chapters/size.po:123: msgid "…": rule``
+(never a traceback), so the previous site stays as it was.
+
+Two layers, each a small set of pure functions:
+
+- **Reading** (:func:`read_entries`): the ``.po`` syntax, strictly and with line numbers: UTF-8 without a byte-order
+  mark, known keywords, quoted strings with gettext's escapes only, one entry per ``msgid`` (a duplicate names the
+  first one's line). Babel, which the build then uses, would accept a duplicate or a ``msgid`` without quotes
+  silently, and fails on the rest with a traceback that does not name the file.
+- **Rules** (:func:`entry_problems`): a ``msgstr`` carries the same *tokens* as its ``msgid`` (HTML tags, roles,
+  links, code, substitutions, ``str.format`` fields with their specs, footnotes, maths), the same *shape* (table
+  cells, no new block where the English has none) and the same *numbers* (a number written by hand in French form
+  must equal one of the English). Words, punctuation and emphasis are the translator's.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.pofile import unescape
+
+KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+("(?:[^"\\]|\\.)*")\s*$')
+CONTINUATION = re.compile(r'^("(?:[^"\\]|\\.)*")\s*$')
+GETTEXT_ESCAPES = re.compile(r'\\(?![\\"ntr])')  # a backslash that does not start one of gettext's escapes
+SHOWN = 70  # characters of a msgid shown in a problem
+
+
+@dataclass
+class Entry:
+    """One entry of a catalog as written: its texts, its flags and the line its ``msgid`` is on."""
+
+    line: int
+    msgid: str = ""
+    msgstr: str = ""
+    context: str | None = None
+    flags: set[str] = field(default_factory=set)
+    obsolete: bool = False
+    plural: bool = False
+
+
+class CatalogProblem(ValueError):
+    """A catalog that cannot be read: the message is one located line."""
+
+
+def located(where: str, line: int, msgid: str | None, rule: str) -> str:
+    """One problem as a translator reads it: ``file:line: msgid "…": rule``."""
+    shown = "" if msgid is None else f' msgid "{shortened(msgid)}":'
+    return f"{where}:{line}:{shown} {rule}"
+
+
+def shortened(text: str) -> str:
+    """A msgid on one short line, as a problem quotes it."""
+    one_line = text.replace("\n", "\\n")
+    return one_line if len(one_line) <= SHOWN else one_line[: SHOWN - 1] + "…"
+
+
+def decoded(content: bytes, where: str) -> str:
+    """A catalog's bytes as text: UTF-8, without a byte-order mark (gettext's tools do not write one)."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        raise CatalogProblem(located(where, 1, None, "starts with a byte-order mark: save the file as UTF-8 "
+                                                     "without BOM"))
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise CatalogProblem(located(where, line, None, f"byte 0x{content[error.start]:02x} is not UTF-8: "
+                                                        "save the file as UTF-8")) from None
+
+
+def read_entries(content: bytes, where: str) -> list[Entry]:
+    """The entries of a ``.po`` file, read strictly (see the module); :class:`CatalogProblem` at the first fault."""
+    entries: list[Entry] = []
+    current: Entry | None = None
+    field_name = ""
+    pending_flags: set[str] = set()
+    seen: dict[tuple[str | None, str], int] = {}
+
+    def finish() -> None:
+        if current is None:
+            return
+        if not current.obsolete:
+            key = (current.context, current.msgid)
+            if key in seen:
+                raise CatalogProblem(located(where, current.line, current.msgid,
+                                             f"the same msgid as line {seen[key]}: keep one entry"))
+            seen[key] = current.line
+        entries.append(current)
+
+    def string_value(literal: str, number: int) -> str:
+        inner = literal[1:-1]
+        if GETTEXT_ESCAPES.search(inner):
+            raise CatalogProblem(located(where, number, None, "a backslash that is not \\\\, \\\", \\n, \\t or "
+                                                              "\\r: write \\\\ for a backslash"))
+        return unescape(literal)
+
+    for number, raw in enumerate(decoded(content, where).split("\n"), start=1):
+        line = raw.rstrip("\r")
+        obsolete = line.startswith("#~")
+        if obsolete:
+            line = line[2:].lstrip()
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            if line.startswith("#,"):
+                pending_flags |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
+            continue
+        keyword = KEYWORD.match(line)
+        if keyword:
+            name, literal = keyword.groups()
+            value = string_value(literal, number)
+            starts_entry = name == "msgctxt" or (name == "msgid" and field_name != "msgctxt")
+            if starts_entry:
+                finish()
+                current = Entry(line=number, flags=pending_flags, obsolete=obsolete)
+                pending_flags = set()
+            if current is None:
+                raise CatalogProblem(located(where, number, None, f"{name} before any msgid"))
+            if name == "msgid":
+                current.line = number
+            elif name == "msgid_plural":
+                current.plural = True
+            elif name.startswith("msgstr") and field_name not in ("msgid", "msgid_plural") \
+                    and not field_name.startswith("msgstr"):
+                raise CatalogProblem(located(where, number, None, f"{name} without a msgid before it"))
+            field_name = name
+            if name == "msgctxt":
+                current.context = value
+            elif name == "msgid":
+                current.msgid = value
+            elif name == "msgstr" or name == "msgstr[0]":
+                current.msgstr = value
+            continue
+        continuation = CONTINUATION.match(line)
+        if continuation and current is not None and field_name:
+            value = string_value(continuation.group(1), number)
+            if field_name == "msgctxt":
+                current.context = (current.context or "") + value
+            elif field_name == "msgid":
+                current.msgid += value
+            elif field_name in ("msgstr", "msgstr[0]"):
+                current.msgstr += value
+            continue
+        shown = line if len(line) <= 40 else line[:39] + "…"
+        raise CatalogProblem(located(where, number, None, f"not gettext syntax: {shown!r} (a keyword with a quoted "
+                                                          "string, or a quoted string continuing one)"))
+    finish()
+    for entry in entries:
+        if entry.msgid == "" and entry is not entries[0]:
+            raise CatalogProblem(located(where, entry.line, None, "an empty msgid is the header, which comes first"))
+    return entries
+
+
+# --- The tokens a translation must keep ---------------------------------------------------------------------
+
+ROLE = re.compile(r"\{(?P<name>[\w:.-]+)\}`(?P<content>[^`]*)`")
+ROLE_TARGET = re.compile(r"<([^<>]*)>\s*$")
+TEXT_ROLES = {"doc", "ref", "numref", "term", "abbr"}  # their text is the translator's, their target is not
+LINK_TARGET = re.compile(r"\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
+TAG = re.compile(r"</?[A-Za-z!?][^>]*>|<[a-z][\w+.-]*:[^>\s]*>")
+SUBSTITUTION = re.compile(r"\{\{.*?\}\}")
+CODE = re.compile(r"(?<![`}])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+
+
+def format_fields(text: str) -> Counter | None:
+    """The ``str.format`` fields of a text with their conversion and spec ("{n1}", "{n1:.1f}", "{0!r}"), once the
+    roles and substitutions are set aside; None when the text is not a valid template (e.g. a lone brace)."""
+    bare = SUBSTITUTION.sub("", ROLE.sub("", text))
+    try:
+        return Counter((name, conversion or "", spec or "") for _, name, spec, conversion
+                       in string.Formatter().parse(bare) if name is not None)
+    except ValueError:
+        return None
+
+
+def role_tokens(text: str) -> Counter:
+    """Each role as what must not change: the whole role, or for a role with text (``{doc}`text <page>```) its
+    name and target."""
+    found: Counter = Counter()
+    for match in ROLE.finditer(text):
+        name, content = match.group("name"), match.group("content")
+        if name in TEXT_ROLES:
+            target = ROLE_TARGET.search(content)
+            found[f"{{{name}}} -> {target.group(1) if target else content}"] += 1 if target else 0
+            found[f"{{{name}}}"] += 1
+        else:
+            found[match.group(0)] += 1
+    return +found
+
+
+def markup_tokens(text: str) -> dict[str, Counter]:
+    """What of a text is markup or a value rather than words, by kind (see the module)."""
+    without_roles = ROLE.sub("", text)
+    return {
+        "role": role_tokens(text),
+        "HTML tag": Counter(TAG.findall(without_roles)),
+        "link target": Counter(LINK_TARGET.findall(without_roles)),
+        "code": Counter(content for _, content in CODE.findall(SUBSTITUTION.sub("", without_roles))),
+        "substitution": Counter(SUBSTITUTION.findall(text)),
+        "footnote": Counter(FOOTNOTE.findall(without_roles)),
+        "maths sign $": Counter({"$": without_roles.count("$")}) if "$" in without_roles else Counter(),
+    }
+
+
+def table_cells(text: str) -> int:
+    """How many cell separators a table row has (``|`` not escaped, outside code)."""
+    return len(re.findall(r"(?<!\\)\|", CODE.sub("", ROLE.sub("", text))))
+
+
+# A line that would start a new Markdown block inside a paragraph: heading, quote, list item, table row, fence,
+# directive, target, comment, maths block, substitution line, HTML block, thematic break.
+BLOCK_START = re.compile(r"^\s*(#{1,6}(\s|$)|>|[-*+]\s|\d+[.)]\s|\||`{3,}|~{3,}|:{3,}|\(.*\)=|%|\$\$|\{\{|<[A-Za-z/!]"
+                         r"|[-*_](\s*[-*_]){2,}\s*$|=+\s*$)")
+
+
+def new_blocks(msgid: str, msgstr: str) -> list[str]:
+    """The lines of a translation that would start a block its English does not have (after a new line)."""
+    english = {BLOCK_START.match(line).group(1).strip()[:1] for line in msgid.split("\n") if BLOCK_START.match(line)}
+    problems = []
+    for line in msgstr.split("\n")[1:]:
+        start = BLOCK_START.match(line)
+        if start and start.group(1).strip()[:1] not in english:
+            problems.append(line)
+    return problems
+
+
+# --- Numbers written by hand ------------------------------------------------------------------------------
+
+# A number as English writes it (14,903; 1.27; 2019; 19M) or as French does (14 903 with any space; 1,27; 19 M;
+# 1er). A dotted number in French text is an identifier kept as written (a version 3.11, arXiv 1901.03889, a DOI),
+# and French thousands grouped by spaces may be quoted in English text ("260 000", a French headline).
+_AFTER = r"(?=[MkK]?(?:[^\w.,]|[.,](?!\d)|$))"
+_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+ENGLISH_NUMBER = re.compile(rf"(?<![\w.,])(?:{_SPACED}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)*){_AFTER}")
+FRENCH_NUMBER = re.compile(rf"(?<![\w.,])(?:\d+(?:\.\d+)+|{_SPACED}(?:,\d+)?|\d+(?:,\d+)?){_AFTER}")
+FRENCH_ORDINAL = re.compile(r"(?<![\w.,])(\d+)(?:er|re|e|es|ème|èmes)\b")
+DOTTED_THOUSANDS = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?![\w]|[.,]\d)")  # "260.000" as a French headline
+# English numbers written in words: a French translation may write them in figures ("ninety-percent" → "90 %").
+NUMBER_WORDS = {word: str(value) for value, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+                     "ninety": "90", "hundred": "100", "thousand": "1000", "half": "0.5", "once": "1", "twice": "2",
+                     "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"})
+
+
+def prose_only(text: str) -> str:
+    """A text without what is not the translator's words: roles, links' targets, code, tags, fields, substitutions,
+    and numbers in a dotted French form quoted as printed ("260.000")."""
+    text = ROLE.sub(" ", text)
+    text = LINK_TARGET.sub("]", text)
+    text = CODE.sub(" ", text)
+    text = TAG.sub(" ", text)
+    text = SUBSTITUTION.sub(" ", text)
+    text = re.sub(r"\{[^{}]*\}", " ", text)
+    text = FOOTNOTE.sub(" ", text)
+    return text
+
+
+def english_numbers(text: str) -> Counter:
+    """The numbers of an English text, as values (so "14,903" and French "14 903" are the same number)."""
+    plain = prose_only(text)
+    found = Counter(_value(m.replace(".", "")) for m in DOTTED_THOUSANDS.findall(plain))
+    plain = DOTTED_THOUSANDS.sub(" ", plain)
+    return found + Counter(_value(re.sub(r"[, \u00a0\u202f]", "", m)) for m in ENGLISH_NUMBER.findall(plain))
+
+
+def english_number_words(text: str) -> Counter:
+    """The numbers an English text writes in words ("three", "ninety-percent"), as values."""
+    return Counter(NUMBER_WORDS[word] for word in re.findall(r"[a-z]+", prose_only(text).lower()) if word in NUMBER_WORDS)
+
+
+def french_numbers(text: str) -> Counter:
+    """The numbers of a French text, as values (see :func:`english_numbers`); ordinals (1er, 3e) count."""
+    plain = prose_only(text)
+    found = Counter(_value(m.replace(".", "")) for m in DOTTED_THOUSANDS.findall(plain))
+    plain = DOTTED_THOUSANDS.sub(" ", plain)
+    found += Counter(_value(m) for m in FRENCH_ORDINAL.findall(plain))
+    plain = FRENCH_ORDINAL.sub(" ", plain)
+    return found + Counter(_value(re.sub(r"[ \u00a0\u202f]", "", m).replace(",", "."))
+                           for m in FRENCH_NUMBER.findall(plain))
+
+
+def _value(number: str) -> str:
+    """A number's value written one way ("1.50" and "1.5" alike); an identifier (0.1.0) as it is."""
+    if number.count(".") > 1:
+        return number
+    whole, _, decimals = number.partition(".")
+    decimals = decimals.rstrip("0")
+    return whole.lstrip("0") or "0" if not decimals else f"{whole.lstrip('0') or '0'}.{decimals}"
+
+
+def counted(difference: Counter) -> str:
+    return ", ".join(f"{token!s}" + (f" ×{n}" if n > 1 else "") for token, n in sorted(difference.items()))
+
+
+def entry_problems(msgid: str, msgstr: str) -> list[str]:
+    """Every rule a translation breaks (empty: it may be used). See the module."""
+    if not msgstr or not msgid:
+        return []
+    problems = []
+    english, french = markup_tokens(msgid), markup_tokens(msgstr)
+    for kind in english:
+        extra, lost = french[kind] - english[kind], english[kind] - french[kind]
+        if extra:
+            problems.append(f"the translation adds {kind} {counted(extra)} that the English does not have "
+                            "(a translation is text: keep the markup of the msgid)")
+        if lost:
+            problems.append(f"the translation drops {kind} {counted(lost)} of the English")
+    fields_en, fields_fr = format_fields(msgid), format_fields(msgstr)
+    if fields_en is not None and fields_fr != fields_en:
+        if fields_fr is None:
+            problems.append("the translation has a lone { or }: write {{ or }} for a brace")
+        else:
+            changed = counted((fields_fr - fields_en) + (fields_en - fields_fr))
+            problems.append(f"placeholders differ from the English ({changed}): keep each {{name:spec}} as it is")
+    if msgid.lstrip().startswith("|") and table_cells(msgstr) != table_cells(msgid):
+        problems.append(f"a table row with {table_cells(msgstr)} cell bars where the English has {table_cells(msgid)}")
+    if "\n" not in msgid and "\n" in msgstr:
+        problems.append("a new line where the English has none (it would start a new line or block on the page)")
+    else:
+        for line in new_blocks(msgid, msgstr):
+            problems.append(f"the line {shortened(line)!r} would start a new Markdown block")
+    numbers_en, numbers_fr = english_numbers(msgid), french_numbers(msgstr)
+    extra, lost = numbers_fr - numbers_en, numbers_en - numbers_fr
+    extra -= english_number_words(msgid)  # "three" may be written 3
+    if extra or lost:
+        said = [f"adds {counted(extra)}"] if extra else []
+        said += [f"drops {counted(lost)}"] if lost else []
+        problems.append(f"numbers differ from the English: the translation {' and '.join(said)} (write the "
+                        "English numbers, in French form: 14 903, 1,27)")
+    return problems
+
+
+def catalog_problems(content: bytes, where: str) -> tuple[list[str], list[str]]:
+    """A catalog's problems as located lines: (refused, warned). Refused: syntax, encoding, duplicates, broken
+    rules; warned: fuzzy and obsolete entries (shown in English until a translator settles them)."""
+    try:
+        entries = read_entries(content, where)
+    except CatalogProblem as problem:
+        return [str(problem)], []
+    refused, warned = [], []
+    for entry in entries:
+        if entry.obsolete:
+            warned.append(located(where, entry.line, entry.msgid, "an obsolete entry (#~): delete it"))
+            continue
+        if "fuzzy" in entry.flags and entry.msgid:
+            warned.append(located(where, entry.line, entry.msgid, "fuzzy: check the translation, then remove the "
+                                                                  "fuzzy flag (shown in English until then)"))
+            continue  # an old translation kept for a changed English: not used, so not judged
+        refused += [located(where, entry.line, entry.msgid, rule) for rule in entry_problems(entry.msgid,
+                                                                                            entry.msgstr)]
+    return refused, warned
+
+
+def all_problems(files: Iterable[tuple[str, bytes]]) -> tuple[list[str], list[str]]:
+    """:func:`catalog_problems` of every ``(path, content)``."""
+    refused, warned = [], []
+    for where, content in files:
+        found = catalog_problems(content, where)
+        refused += found[0]
+        warned += found[1]
+    return refused, warned
+
+
+def check_catalog_folder(root: Path) -> tuple[list[str], list[str]]:
+    """:func:`all_problems` of every catalog under ``root/locales`` (paths relative to ``root``)."""
+    folder = root / "locales"
+    paths = sorted(folder.rglob("*.po")) if folder.is_dir() else []
+    return all_problems((str(p.relative_to(root)), p.read_bytes()) for p in paths)
