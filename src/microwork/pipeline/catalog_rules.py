@@ -107,6 +107,7 @@ def read_entries(content: bytes, where: str) -> list[Entry]:
         if obsolete:
             line = line[2:].lstrip()
         if not line.strip():
+            field_name = ""  # a blank line ends an entry: nothing continues across it
             continue
         if line.startswith("#"):
             if line.startswith("#,"):
@@ -128,7 +129,7 @@ def read_entries(content: bytes, where: str) -> list[Entry]:
             elif name == "msgid_plural":
                 current.plural = True
             elif name.startswith("msgstr") and field_name not in ("msgid", "msgid_plural") \
-                    and not field_name.startswith("msgstr"):
+                    and not (name.startswith("msgstr[") and field_name.startswith("msgstr[")):
                 raise CatalogProblem(located(where, number, None, f"{name} without a msgid before it"))
             field_name = name
             if name == "msgctxt":

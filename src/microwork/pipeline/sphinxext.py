@@ -28,6 +28,7 @@ from typing import Any
 
 import vl_convert as vlc
 from docutils import nodes
+from markupsafe import Markup
 from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx.util import logging
 
@@ -401,6 +402,7 @@ def page_description(pagename: str, context: dict, doctree: Any) -> str:
     (the search and index pages, which have no text of their own, are described by :data:`GENERATED_PAGES`)."""
     if doctree is None:
         book = context.get("docstitle") or ""
+        book = book.unescape() if isinstance(book, Markup) else book  # text: the description is escaped once
         texts = app_texts(context)
         written = GENERATED_PAGES.get(pagename, "{page}, a page of the book {book}")
         return shortened(texts.get(written, written).format(book=book, page=context.get("title") or pagename))
@@ -459,12 +461,29 @@ def app_texts(context: dict) -> dict[str, str]:
     return context.get("microwork_texts") or {}
 
 
+def as_html_text(text: str) -> Markup:
+    """Text (a configuration value, a translation) for a template that writes it as HTML: escaped once, and marked
+    safe so that a template that escapes it (``|e``) does not escape it again."""
+    return Markup(html.escape(str(text), quote=True))
+
+
 def translate_theme_texts(app: Any, config: Any) -> None:
-    """In a translated edition, the theme's search box says its words in the edition's language (the theme's other
-    words come from Sphinx's ``language``)."""
+    """The theme's search box says its words in the edition's language (the theme's other words come from Sphinx's
+    ``language``), as text: the theme writes them unescaped into the ``placeholder`` and ``aria-label``
+    attributes."""
     texts = config.microwork_texts or {}
-    if texts.get("Search this book..."):
-        config.html_theme_options = {**(config.html_theme_options or {}), "search_bar_text": texts["Search this book..."]}
+    options = dict(config.html_theme_options or {})
+    words = texts.get("Search this book...") or options.get("search_bar_text")
+    if words:
+        options["search_bar_text"] = as_html_text(words)
+    config.html_theme_options = options
+
+
+def title_as_text(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """The book's title is text: the theme writes ``docstitle`` unescaped in the logo and the search page's
+    ``<title>``, Sphinx escapes it elsewhere; an escaped, safe-marked title is right in both."""
+    if context.get("docstitle") and not isinstance(context["docstitle"], Markup):
+        context["docstitle"] = as_html_text(context["docstitle"])
 
 
 def edition_address(app: Any, pagename: str, root: str) -> str:
@@ -502,6 +521,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("microwork_texts", {}, "html")
     app.connect("config-inited", translate_theme_texts, priority=900)
     app.connect("html-page-context", link_editions, priority=450)
+    app.connect("html-page-context", title_as_text, priority=100)
     cache_bibtex_plugin_lookups()
     register_citation_styles()
     app.connect("config-inited", add_templates_path)

@@ -477,6 +477,19 @@ def localised_notebook(notebook: dict, prose: Callable[[str], str], computed: Ca
 CONFIG_TEXTS = ("title", "html.extra_footer", "parse.myst_substitutions.book_citation")
 
 
+HTML_CONFIG_TEXTS = ("html.extra_footer",)  # written into the pages as HTML by the theme
+
+
+def html_between_tags(translation: str) -> str:
+    """A translation written where the theme expects HTML (the footer): its text escaped, its tags (those of its
+    English, :mod:`~microwork.pipeline.catalog_rules` sees to it) kept."""
+    pieces, last = [], 0
+    for match in rules.TAG.finditer(translation):
+        pieces += [html.escape(translation[last:match.start()], quote=False), match.group()]
+        last = match.end()
+    return "".join(pieces + [html.escape(translation[last:], quote=False)])
+
+
 def config_value(config: dict, dotted: str) -> object:
     """A value of ``_config.yml`` by its dotted path ("html.extra_footer"), None when it is not set."""
     value: object = config
@@ -608,7 +621,10 @@ def localised_config(text: str, language: str, computed: Callable[[str], str]) -
         for parent in parents:
             holder = holder.setdefault(parent, {})
         if holder.get(key):
-            holder[key] = computed(str(holder[key]))
+            english = str(holder[key])
+            translated = computed(english)
+            holder[key] = html_between_tags(translated) if dotted in HTML_CONFIG_TEXTS and translated != english \
+                else translated
     from .sphinxext import SITE_TEXTS
 
     settings = config.setdefault("sphinx", {}).setdefault("config", {})
