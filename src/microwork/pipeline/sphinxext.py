@@ -19,6 +19,7 @@ OpenGraph tags and a sitemap when ``html.baseurl`` is set in ``_config.yml`` (:f
 from __future__ import annotations
 
 import functools
+import gettext
 import html
 import os
 import re
@@ -30,6 +31,7 @@ import vl_convert as vlc
 from docutils import nodes
 from markupsafe import Markup
 from myst_nb.sphinx_ import HideCodeCellNode
+from sphinx import locale as sphinx_locale
 from sphinx.util import logging
 
 from microwork.pipeline.citations import register_citation_styles
@@ -194,6 +196,18 @@ TEMPLATE_FIXES["sections/header.html"] = [
         "    </button>\n"
         "  {% endif %}\n", "", DEAD_TOGGLES, "navigation"),
 ]
+UNTRANSLATED = ("sphinx-book-theme writes this text in English whatever the book's language: it goes through the "
+                "translations, so the French edition says it in French")
+TEMPLATE_FIXES.update({
+    "toggle-primary-sidebar.html": [
+        Fix('title="Toggle primary sidebar"', "title=\"{{ _('Toggle primary sidebar') }}\"", UNTRANSLATED,
+            "language")],
+    "toggle-secondary-sidebar.html": [
+        Fix('title="Toggle secondary sidebar"', "title=\"{{ _('Toggle secondary sidebar') }}\"", UNTRANSLATED,
+            "language")],
+    "sbt-sidebar-nav.html": [
+        Fix('aria-label="Main"', "aria-label=\"{{ _('Main') }}\"", UNTRANSLATED, "language")],
+})
 OVERRIDE_HEADER = "{{#- The theme's {name}, with the fixes of microwork.pipeline.sphinxext.TEMPLATE_FIXES -#}}\n"
 
 # Fixes to the body of the pages that have the node whose HTML they fix.
@@ -451,7 +465,15 @@ def check_base_url(app: Any, config: Any) -> None:
 
 # The site's own texts that the French edition translates (in locales/fr/LC_MESSAGES/book.po, like every computed
 # text): the staged _config.yml gives their translations as ``microwork_texts``.
-SITE_TEXTS = ("Search this book...", *GENERATED_PAGES.values(), "{page}, a page of the book {book}")
+# Options of extensions that hold words a reader sees: the edition's configuration sets them to their translation.
+TRANSLATED_OPTIONS = {"nb_code_prompt_show": "Show code cell content", "nb_code_prompt_hide": "Hide code cell content"}
+# The themes' and extensions' words that the French edition must say in French and that their own French catalogs
+# lack (sphinx-book-theme's header buttons, myst-nb's code-cell prompt), or that their templates write without
+# translating them (made translatable by TEMPLATE_FIXES, kind "language").
+THEME_TEXTS = ("Suggest edit", "Source repositories", "Repository", "Launch interactive content", "Launch on",
+               "Toggle primary sidebar", "Toggle secondary sidebar", "Main", "Show code cell content",
+               "Hide code cell content", "Open issue", "Edit this page")
+SITE_TEXTS = ("Search this book...", *GENERATED_PAGES.values(), "{page}, a page of the book {book}", *THEME_TEXTS)
 # Each language's name in that language: what the link to an edition says.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
@@ -477,6 +499,35 @@ def translate_theme_texts(app: Any, config: Any) -> None:
     if words:
         options["search_bar_text"] = as_html_text(words)
     config.html_theme_options = options
+
+
+class BookTexts(gettext.NullTranslations):
+    """The book's translations of :data:`THEME_TEXTS`, looked up after a theme's own catalog (as its fallback)."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        super().__init__()
+        self.texts = texts
+
+    def gettext(self, message: str) -> str:
+        return self.texts.get(message) or message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+def translate_theme_words(app: Any) -> None:
+    """In a translated edition, the themes' words that their catalogs lack (:data:`THEME_TEXTS`) are looked up in
+    the book's, for the templates (Sphinx's domain) and sphinx-book-theme's buttons (its own)."""
+    texts = {english: french for english, french in (app.config.microwork_texts or {}).items()
+             if english in THEME_TEXTS and french != english}
+    if not texts:
+        return
+    for catalog in ("sphinx", "booktheme"):
+        translator = sphinx_locale.translators.get(("general", catalog))
+        if translator is None:
+            sphinx_locale.translators[("general", catalog)] = BookTexts(texts)
+        elif not isinstance(translator, BookTexts):
+            translator.add_fallback(BookTexts(texts))
 
 
 def title_as_text(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -522,6 +573,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", translate_theme_texts, priority=900)
     app.connect("html-page-context", link_editions, priority=450)
     app.connect("html-page-context", title_as_text, priority=100)
+    app.connect("builder-inited", translate_theme_words)
     cache_bibtex_plugin_lookups()
     register_citation_styles()
     app.connect("config-inited", add_templates_path)

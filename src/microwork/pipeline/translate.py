@@ -625,7 +625,7 @@ def localised_config(text: str, language: str, computed: Callable[[str], str]) -
             translated = computed(english)
             holder[key] = html_between_tags(translated) if dotted in HTML_CONFIG_TEXTS and translated != english \
                 else translated
-    from .sphinxext import SITE_TEXTS
+    from .sphinxext import SITE_TEXTS, TRANSLATED_OPTIONS
 
     settings = config.setdefault("sphinx", {}).setdefault("config", {})
     settings["language"] = language
@@ -636,6 +636,7 @@ def localised_config(text: str, language: str, computed: Callable[[str], str]) -
     if html_settings.get("baseurl"):  # the edition's own address: its sitemap and link previews
         html_settings["baseurl"] = html_settings["baseurl"].rstrip("/") + f"/{language}/"
     settings["microwork_texts"] = {text: computed(text) for text in SITE_TEXTS}
+    settings.update({option: computed(english) for option, english in TRANSLATED_OPTIONS.items()})
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 
