@@ -43,11 +43,12 @@ def test_units_keep_the_markdown_around_them():
 
 def test_numbers_follow_babel_french_rules():
     assert language.french_number(format(14903, ",d")) == "14\u202f903"
-    assert language.french_number(format(0.056, ".1%")) == "5,6\u00a0%"
+    assert language.french_number(format(0.056, ".1%")) == "5,6\u202f%"
+    assert language.french_number(format(-0.002, ".1%")) == "\u22120,2\u202f%"
     assert language.french_number(format(1.27, ".2f")) == "1,27"
     with language.french_pass():
         assert readable.cell(266126, "count") == "266\u202f126"
-        assert readable.cell(0.123, "change") == "+12,3\u00a0%"
+        assert readable.cell(0.123, "change") == "+12,3\u202f%"
         assert language.date_text("2019-10-16") == "16 octobre 2019"
     assert readable.cell(266126, "count") == "266,126"
 

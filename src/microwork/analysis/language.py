@@ -148,15 +148,18 @@ def babel_symbols(language: str) -> dict[str, str]:
 
     locale = BABEL_LOCALES[language]
     percent = Locale.parse(locale).percent_formats[None].pattern  # '#,##0\xa0%' in French
-    return {"group": get_group_symbol(locale), "decimal": get_decimal_symbol(locale),
-            "percent": percent[percent.rindex("0") + 1:]}
+    percent = percent[percent.rindex("0") + 1:]
+    if language == "fr":  # French typesetting puts a narrow no-break space before %, as between thousands
+        percent = percent.replace("\u00a0", "\u202f")
+    return {"group": get_group_symbol(locale), "decimal": get_decimal_symbol(locale), "percent": percent,
+            "minus": "\u2212" if language == "fr" else "-"}
 
 
 def french_number(english: str) -> str:
-    """A number written by Python's format mini-language ("14,903", "5.6%", "+12.3%") as French writes it:
-    "14 903", "5,6 %", "+12,3 %" (Babel's ``fr_FR`` symbols)."""
+    """A number written by Python's format mini-language ("14,903", "5.6%", "-12.3%") as French writes it:
+    "14 903", "5,6 %", "−12,3 %" (Babel's ``fr_FR`` symbols; a narrow no-break space before %, the minus sign)."""
     symbols = babel_symbols("fr")
-    swapped = english.translate(str.maketrans({",": symbols["group"], ".": symbols["decimal"]}))
+    swapped = english.translate(str.maketrans({",": symbols["group"], ".": symbols["decimal"], "-": symbols["minus"]}))
     return swapped.replace("%", symbols["percent"])
 
 
@@ -188,7 +191,7 @@ def vega_locale(language: str) -> Mapping[str, object] | None:
         return None
     symbols = babel_symbols(language)
     return {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
-            "currency": ["", "\u00a0€"], "percent": symbols["percent"]}
+            "currency": ["", "\u00a0€"], "percent": symbols["percent"], "minus": symbols["minus"]}
 
 
 def vega_time_locale(language: str) -> Mapping[str, object] | None:

@@ -25,6 +25,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import vl_convert as vlc
@@ -34,6 +35,7 @@ from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx import locale as sphinx_locale
 from sphinx.util import logging
 
+from microwork.pipeline import typography
 from microwork.pipeline.citations import register_citation_styles
 from microwork.pipeline.stylesheet import SITE_STYLESHEET, write_site_stylesheet
 
@@ -530,11 +532,47 @@ def translate_theme_words(app: Any) -> None:
             translator.add_fallback(BookTexts(texts))
 
 
+# Where text is kept as written by typography: code, maths, raw markup, comments.
+UNTYPESET = (nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.math_block, nodes.comment,
+             nodes.doctest_block)
+
+
+def typeset_text(app: Any, doctree: Any, docname: str | None = None) -> None:
+    """Typeset the text of a page in the edition's language (:mod:`microwork.pipeline.typography`): run when a page
+    is read (its titles then reach the navigation) and again once glued values are in place."""
+    typeset = typography.TYPESETTERS.get(app.config.language or "")
+    if typeset is None:
+        return
+    for text in list(doctree.findall(nodes.Text)):
+        parent = text.parent
+        if parent is None or any(isinstance(node, UNTYPESET) for node in _ancestors(parent)):
+            continue
+        new = typeset(str(text))
+        position = parent.index(text)
+        if position and not isinstance(parent[position - 1], nodes.Text):
+            new = typography.AFTER_INLINE_TYPESETTERS[app.config.language](new)
+        if new != str(text):
+            parent.replace(text, nodes.Text(new))
+    for image in doctree.findall(nodes.image):
+        if image.get("alt"):
+            image["alt"] = typeset(image["alt"])
+
+
+def _ancestors(node: Any) -> Iterator[Any]:
+    while node is not None:
+        yield node
+        node = node.parent
+
+
 def title_as_text(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """The book's title is text: the theme writes ``docstitle`` unescaped in the logo and the search page's
     ``<title>``, Sphinx escapes it elsewhere; an escaped, safe-marked title is right in both."""
     if context.get("docstitle") and not isinstance(context["docstitle"], Markup):
         context["docstitle"] = as_html_text(context["docstitle"])
+    typeset = typography.TYPESETTERS.get(app.config.language or "")
+    if typeset is not None and context.get("title"):  # the page's <title>, from the titles Sphinx collected
+        # as character references: the template's ``striptags`` turns every Unicode space into a plain one
+        context["title"] = typeset(context["title"]).replace("\u202f", "&#8239;").replace("\u00a0", "&#160;")
 
 
 def edition_address(app: Any, pagename: str, root: str) -> str:
@@ -574,6 +612,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", link_editions, priority=450)
     app.connect("html-page-context", title_as_text, priority=100)
     app.connect("builder-inited", translate_theme_words)
+    app.connect("doctree-read", typeset_text, priority=100)  # before the titles are collected for the navigation
+    app.connect("doctree-resolved", typeset_text)
     cache_bibtex_plugin_lookups()
     register_citation_styles()
     app.connect("config-inited", add_templates_path)

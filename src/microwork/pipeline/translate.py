@@ -30,6 +30,7 @@ from babel.messages.pofile import read_po, write_po
 
 from ..analysis import language as lang
 from . import catalog_rules as rules
+from .typography import TYPESETTERS
 from .layout import BuildError
 
 TRANSLATED = tuple(language for language in lang.editions() if language != lang.SOURCE_LANGUAGE)
@@ -750,11 +751,18 @@ def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
     return files
 
 
+def typeset(translate: Callable[[str], str], language: str) -> Callable[[str], str]:
+    """``translate`` followed by the language's typography (:mod:`microwork.pipeline.typography`): the computed texts
+    (chart words, table cells, glued texts, site texts) are typeset as the prose is."""
+    typesetter = TYPESETTERS.get(language)
+    return translate if typesetter is None else lambda english: typesetter(translate(english))
+
+
 def localised_file(relative: str, content: bytes, translations: Translations, figures: bool = True) -> dict[str, bytes]:
     """One file of the staged book in the language of ``translations`` (relative path: content): a page's prose
     through its catalog, computed texts through :data:`BOOK_CATALOG`; an executed notebook comes with its figures
     redrawn (unless not ``figures``). A file with nothing to translate comes back as it is."""
-    computed = translations.for_catalog(BOOK_CATALOG)
+    computed = typeset(translations.for_catalog(BOOK_CATALOG), translations.language)
     docname, suffix = relative.rsplit(".", 1)[0], Path(relative).suffix
     if relative == "_config.yml":
         return {relative: localised_config(content.decode(), translations.language, computed).encode()}

@@ -1,0 +1,86 @@
+"""Independent readers of the French pages, for the tests: what a French reader sees, and the typography faults
+in it, by rule. Written apart from microwork.pipeline.typography (which typesets): a check that used the typesetter
+could not see what it misses."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+NNBSP = "\u202f"
+
+
+def reader_text(page_html: str) -> str:
+    """The text a reader reads on a page: no scripts, styles, code, maths, addresses; tags become spaces."""
+    body = re.sub(r"<!--.*?-->|<(script|style|pre|code|math)\b.*?</\1>", " ", page_html, flags=re.S)
+    body = re.sub(r'<span class="pre">.*?</span>', " ", body, flags=re.S)
+    body = re.sub(r"<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", " ", body)
+    text = html.unescape(body)
+    text = re.sub(r"\b(?:https?|ftp)://\S+|\b(?:doi|arXiv|mailto):\S+|\d+:\d+", " ", text)
+    return text
+
+
+# Each rule: a name, and a pattern that finds a fault in French text.
+TYPOGRAPHY_RULES = {
+    "ordinary space before ; : ! ?": re.compile(r"[ \u00a0][;:!?](?=\s|$)"),
+    "no space before ; ! ?": re.compile(r"[a-zà-ÿ\)»][;!?](?=\s)"),
+    "no space before a colon that ends a label": re.compile(r"[A-Za-zà-ÿ\)»]:(?=\s)"),
+    "ordinary space inside « »": re.compile(r"«[ \u00a0]|[ \u00a0]»"),
+    "ordinary space between thousands": re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)"),
+    "ordinary or no space before %": re.compile(r"\d[ \u00a0]?%"),
+    "hyphen as a minus sign": re.compile(r"(?<![\w\-−–/.])-\d"),
+    "straight apostrophe in a word": re.compile(r"[A-Za-zà-ÿ]'[A-Za-zà-ÿ]"),
+    "n.d. for an undated reference": re.compile(r"\bn\.\s?d\."),
+    "de before a vowel (no elision)": re.compile(r"\b[Dd]e (?:[Ee]xercice|[Aa]rticle|[Ee]stimation)\b"),
+}
+
+
+def typography_faults(text: str, quoted: list[str] = ()) -> dict[str, list[str]]:
+    """The faults of French text by rule, each with a few characters around it; those inside a ``quoted`` title
+    (:func:`as_printed`) left out."""
+    found: dict[str, list[str]] = {}
+    for rule, pattern in TYPOGRAPHY_RULES.items():
+        hits = [text[max(0, m.start() - 20): m.end() + 10] for m in pattern.finditer(text)
+                if not (in_quoted(text[max(0, m.start() - 4): m.end()], quoted)
+                        or in_quoted(text[m.start(): m.end() + 4], quoted))]
+        if hits:
+            found[rule] = hits
+    return found
+
+
+def site_faults(site: Path, quoted: list[str] = ()) -> dict[str, list[tuple[str, str]]]:
+    """:func:`typography_faults` of every French page of a built site, by rule: (page, context); the ``quoted``
+    titles (:func:`as_printed`) left out."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for page in sorted((site / "fr").rglob("*.html")):
+        if "_static" in page.parts or "_sources" in page.parts:
+            continue
+        for rule, hits in typography_faults(reader_text(page.read_text(encoding="utf-8")), list(quoted)).items():
+            out.setdefault(rule, []).extend((str(page.relative_to(site)), hit) for hit in hits)
+    return out
+
+
+def as_printed(root: Path) -> list[str]:
+    """The titles and headlines the book quotes as their sources print them (``references.bib`` titles, the press
+    table's headlines), each on one line with plain spaces and apostrophes: kept with their own typography."""
+    import csv
+
+    from microwork.analysis.data import latex_to_text
+
+    bib = (root / "references.bib").read_text(encoding="utf-8")
+    titles = [latex_to_text(t) for t in re.findall(r"(?im)^\s*title\s*=\s*\{(.*)\},?\s*$", bib)]
+    with (root / "data" / "press_coverage.csv").open(encoding="utf-8") as handle:
+        headlines = [row["headline"] for row in csv.DictReader(handle)]
+    return sorted({plain(t) for t in titles + headlines if t.strip()})
+
+
+def plain(text: str) -> str:
+    """Text with every run of spaces as one plain space and typographic apostrophes as straight ones."""
+    return " ".join(text.replace("\u2019", "'").split())
+
+
+def in_quoted(context: str, quoted: list[str]) -> bool:
+    """Whether the few characters around a fault are part of a title quoted as printed."""
+    core = plain(context)
+    return any(core in title for title in quoted)

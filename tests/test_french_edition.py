@@ -1,0 +1,80 @@
+"""The French edition is French all the way down: its interface words and its typography, judged on the built pages
+by readers written apart from the code that translates and typesets them (tests/french_text.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from french_text import TYPOGRAPHY_RULES, as_printed, site_faults, typography_faults
+from microwork.pipeline import typography
+
+# The interface words the themes and extensions write in English unless the book translates them (found on the
+# French pages before it did), as they appear in the HTML.
+ENGLISH_INTERFACE = ("Suggest edit", "Toggle primary sidebar", "Toggle secondary sidebar", "Source repositories",
+                     "Launch interactive content", "Launch on Binder", "Show code cell content", 'aria-label="Main"',
+                     ">Repository<")
+
+# One planted fault per rule, and what French typesetting makes of it.
+PLANTED = {
+    "ordinary space before ; : ! ?": ("Code sous licence MIT ; texte", "Code sous licence MIT\u202f; texte"),
+    "no space before ; ! ?": ("Pourquoi? Voilà", "Pourquoi\u202f? Voilà"),
+    "no space before a colon that ends a label": ("Description: texte", "Description\u202f: texte"),
+    "ordinary space inside « »": ("« près de » x", "«\u202fprès de\u202f» x"),
+    "ordinary space between thousands": ("soit 14 903 personnes", "soit 14\u202f903 personnes"),
+    "ordinary or no space before %": ("soit 5,6 % des", "soit 5,6\u202f% des"),
+    "hyphen as a minus sign": ("un biais de -0,2 point", "un biais de \u22120,2 point"),
+    "straight apostrophe in a word": ("l'étude", "l\u2019étude"),
+    "n.d. for an undated reference": ("Tubaro, n.d.", "Tubaro, s.\u00a0d."),
+    "de before a vowel (no elision)": ("Solution de Exercice 2.1", "Solution de l\u2019exercice 2.1"),
+}
+
+
+def test_every_rule_has_a_planted_fault():
+    assert set(PLANTED) == set(TYPOGRAPHY_RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(PLANTED))
+def test_the_check_sees_each_fault_and_the_typesetter_mends_it(rule):
+    written, typeset = PLANTED[rule]
+    assert rule in typography_faults(written), f"the check misses: {written!r}"
+    assert typography.french(written) == typeset
+    assert typography_faults(typeset) == {}
+
+
+@pytest.mark.parametrize("kept", ["https://example.org/a?b=1;c", "doi:10.1145/3159652", "arXiv:1901.03889", "à 10:30",
+                                  "version 0.1.0", "2017-2019"])
+def test_addresses_identifiers_and_ranges_are_kept(kept):
+    assert typography.french(kept) == kept
+
+
+@pytest.fixture(scope="module")
+def site(built_book) -> Path:
+    return (built_book / "_build" / "html").resolve()
+
+
+@pytest.mark.build
+def test_french_pages_follow_french_typography(site):
+    faults = site_faults(site, as_printed(ROOT))
+    assert faults == {}, {rule: hits[:5] for rule, hits in faults.items()}
+
+
+@pytest.mark.build
+def test_french_pages_carry_no_english_interface_words(site):
+    english = (site / "chapters" / "size.html").read_text(encoding="utf-8")
+    assert all(word in english for word in ENGLISH_INTERFACE if word != ">Repository<"), "the list is out of date"
+    found = {}
+    for page in sorted((site / "fr").rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if hits := [word for word in ENGLISH_INTERFACE if word in text]:
+            found[str(page.relative_to(site))] = hits
+    assert found == {}
+
+
+@pytest.mark.build
+def test_french_page_titles_keep_their_narrow_spaces(site):
+    title = re.search(r"<title>(.*?)</title>", (site / "fr" / "chapters" / "debate.html").read_text(encoding="utf-8"))
+    assert title and "\u202f:" in title.group(1) and "\u202f?" in title.group(1), title
