@@ -273,7 +273,7 @@ def test_the_references_are_written_in_the_language_of_their_edition(site):
     assert "février 2019" in french and "February" not in french and "February 2019" in english
     for title in ("En France, plus de 250.000", "Demographics and Dynamics of Mechanical Turk Workers"):
         assert title in french and title in english
-    computed = translate.Translations(ROOT, "fr").for_catalog(translate.BOOK_CATALOG)
+    computed = translate.typeset(translate.Translations(ROOT, "fr").for_catalog(translate.BOOK_CATALOG), "fr")
     texts = translate.bibliography_texts((ROOT / "references.bib").read_text(encoding="utf-8"))
     translated = [" ".join(computed(text).split()) for text in texts
                   if computed(text) != text and text != translate.REPORT_WORDS]  # spaces as page_text writes them
