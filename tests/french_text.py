@@ -32,7 +32,7 @@ TYPOGRAPHY_RULES = {
     "hyphen as a minus sign": re.compile(r"(?<![\w\-−–/.])-\d"),
     "straight apostrophe in a word": re.compile(r"[A-Za-zà-ÿ]'[A-Za-zà-ÿ]"),
     "n.d. for an undated reference": re.compile(r"\bn\.\s?d\."),
-    "de before a vowel (no elision)": re.compile(r"\b[Dd]e (?:[Ee]xercice|[Aa]rticle|[Ee]stimation)\b"),
+    "de before a vowel (no elision)": re.compile(r"\b[Dd]e\s+(?:[Ee]xercice|[Aa]rticle|[Ee]stimation)\b"),
 }
 
 

@@ -78,3 +78,25 @@ def test_french_pages_carry_no_english_interface_words(site):
 def test_french_page_titles_keep_their_narrow_spaces(site):
     title = re.search(r"<title>(.*?)</title>", (site / "fr" / "chapters" / "debate.html").read_text(encoding="utf-8"))
     assert title and "\u202f:" in title.group(1) and "\u202f?" in title.group(1), title
+
+
+def downloads(site: Path, edition: str) -> dict[str, Path]:
+    """The chart downloads of an edition's pages (file name: path), as the pages link them."""
+    root = site / edition if edition else site
+    return {path.name: path for path in (root / "_downloads").glob("*/*") if path.suffix in (".png", ".svg", ".csv", ".json")}
+
+
+@pytest.mark.build
+def test_every_chart_download_of_the_french_pages_is_french(site):
+    english, french = downloads(site, ""), downloads(site, "fr")
+    assert len(french) >= 40 and set(french) == set(english)
+    same = sorted(name for name in french if french[name].read_bytes() == english[name].read_bytes())
+    assert same == []
+    for name, path in french.items():
+        if name.endswith(".csv"):
+            header = path.read_text(encoding="utf-8").split("\n")[0]
+            assert header != english[name].read_text(encoding="utf-8").split("\n")[0], name
+    registrations = french["size-registrations.csv"].read_text(encoding="utf-8").splitlines()
+    assert registrations[0].startswith("Plateforme,") and "Amazon Mechanical Turk,1250," in registrations[1]
+    images = {p.name: p for p in (site / "fr" / "_images").glob("*.svg")}
+    assert images and all(p.read_bytes() != (site / "_images" / n).read_bytes() for n, p in images.items())

@@ -182,3 +182,6 @@ def test_the_french_edition_is_printed_too_in_french(pdfs, built_book, edition):
     size = pages_text(french / "size.pdf")
     assert squashed(footer_text(edition, 1, len(size), words)) in squashed(size[0])
     assert "14\u202f903" in text_of(french / "size.pdf") or "14 903" in text_of(french / "size.pdf")
+    # the charts are printed in French too: the registrations chart's axis, no number in English form
+    printed = " ".join(text_of(french / "size.pdf").split())
+    assert "comptes inscrits depuis la France" in printed and "14,903" not in printed and "130,900" not in printed

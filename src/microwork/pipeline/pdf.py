@@ -31,6 +31,7 @@ from urllib.parse import urlparse
 
 from ..analysis.language import SOURCE_LANGUAGE
 from .layout import Layout, toc_files, toc_parts
+from .site_texts import PAGE_OF, PDF_EDITIONS
 from .translate import BOOK_CATALOG, TRANSLATED, Translations
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -38,7 +39,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-b
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
 # Each edition: its folder under _build/pdf, and the name printed at the foot of its pages.
-EDITIONS = {"teachers": "Teachers' edition (with solutions)", "students": "Students' edition"}
+EDITIONS = PDF_EDITIONS
 # The blocks that sphinx-exercise makes of a `solution` directive (folded on screen, under the exercise).
 SOLUTIONS = "div.solution"
 MARGINS = {"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
@@ -188,9 +189,6 @@ def footer_text(edition: str, number: int, total: int, words: Callable[[str], st
     return f"{words(EDITIONS[edition])}  \u00b7  " + words(PAGE_OF).format(number=number, total=total)
 
 
-PAGE_OF = "page {number} of {total}"
-# What the PDFs print besides the pages: translated in locales/<language>/LC_MESSAGES/book.po.
-PRINTED_TEXTS = (*EDITIONS.values(), PAGE_OF, "Contents")
 
 
 def stamp_footers(writer, edition: str, words: Callable[[str], str] = same) -> None:

@@ -36,6 +36,7 @@ from sphinx import locale as sphinx_locale
 from sphinx.util import logging
 
 from microwork.pipeline import typography
+from microwork.pipeline.site_texts import GENERATED_PAGES, LANGUAGE_NAMES, PAGE_DESCRIPTION, SEARCH_BOX, THEME_TEXTS
 from microwork.pipeline.citations import register_citation_styles
 from microwork.pipeline.stylesheet import SITE_STYLESHEET, write_site_stylesheet
 
@@ -410,7 +411,6 @@ def first_paragraphs(doctree: Any, enough: int = DESCRIPTION_RANGE[0]) -> str:
     return text
 
 
-GENERATED_PAGES = {"search": "Search the pages of the book {book}", "genindex": "Index of the terms of the book {book}"}
 
 
 def page_description(pagename: str, context: dict, doctree: Any) -> str:
@@ -420,7 +420,7 @@ def page_description(pagename: str, context: dict, doctree: Any) -> str:
         book = context.get("docstitle") or ""
         book = book.unescape() if isinstance(book, Markup) else book  # text: the description is escaped once
         texts = app_texts(context)
-        written = GENERATED_PAGES.get(pagename, "{page}, a page of the book {book}")
+        written = GENERATED_PAGES.get(pagename, PAGE_DESCRIPTION)
         return shortened(texts.get(written, written).format(book=book, page=context.get("title") or pagename))
     written = (context.get("meta") or {}).get("description")
     return shortened(written if written else first_paragraphs(doctree))
@@ -467,17 +467,6 @@ def check_base_url(app: Any, config: Any) -> None:
 
 # The site's own texts that the French edition translates (in locales/fr/LC_MESSAGES/book.po, like every computed
 # text): the staged _config.yml gives their translations as ``microwork_texts``.
-# Options of extensions that hold words a reader sees: the edition's configuration sets them to their translation.
-TRANSLATED_OPTIONS = {"nb_code_prompt_show": "Show code cell content", "nb_code_prompt_hide": "Hide code cell content"}
-# The themes' and extensions' words that the French edition must say in French and that their own French catalogs
-# lack (sphinx-book-theme's header buttons, myst-nb's code-cell prompt), or that their templates write without
-# translating them (made translatable by TEMPLATE_FIXES, kind "language").
-THEME_TEXTS = ("Suggest edit", "Source repositories", "Repository", "Launch interactive content", "Launch on",
-               "Toggle primary sidebar", "Toggle secondary sidebar", "Main", "Show code cell content",
-               "Hide code cell content", "Open issue", "Edit this page")
-SITE_TEXTS = ("Search this book...", *GENERATED_PAGES.values(), "{page}, a page of the book {book}", *THEME_TEXTS)
-# Each language's name in that language: what the link to an edition says.
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 
 def app_texts(context: dict) -> dict[str, str]:
@@ -497,7 +486,7 @@ def translate_theme_texts(app: Any, config: Any) -> None:
     attributes."""
     texts = config.microwork_texts or {}
     options = dict(config.html_theme_options or {})
-    words = texts.get("Search this book...") or options.get("search_bar_text")
+    words = texts.get(SEARCH_BOX) or options.get("search_bar_text")
     if words:
         options["search_bar_text"] = as_html_text(words)
     config.html_theme_options = options
@@ -553,6 +542,19 @@ def typeset_text(app: Any, doctree: Any, docname: str | None = None) -> None:
             new = typography.AFTER_INLINE_TYPESETTERS[app.config.language](new)
         if new != str(text):
             parent.replace(text, nodes.Text(new))
+    across, replaced = typography.ACROSS_TYPESETTERS[app.config.language], set()
+    for text in list(doctree.findall(nodes.Text)):
+        parent = text.parent
+        if parent is None or id(text) in replaced:
+            continue
+        position = parent.index(text)
+        if position + 1 >= len(parent) or isinstance(parent[position + 1], nodes.Text):
+            continue
+        following = next(iter(parent[position + 1].findall(nodes.Text)), None)
+        if following is not None and (both := across(str(text), str(following))) is not None:
+            following.parent.replace(following, nodes.Text(both[1]))
+            parent.replace(text, nodes.Text(both[0]))
+            replaced.add(id(following))
     for image in doctree.findall(nodes.image):
         if image.get("alt"):
             image["alt"] = typeset(image["alt"])

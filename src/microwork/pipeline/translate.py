@@ -16,22 +16,30 @@ counts per page and the tests fail unless they are all 0.
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import json
 import re
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import vl_convert as vlc
+import yaml
+from babel.dates import get_month_names
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from ..analysis import language as lang
+from ..analysis.book import escape_markdown
+from ..analysis.data import BIBTEX_ENTRY, BIBTEX_FIELD, latex_to_text
+from ..analysis.charts import exported, json_for_script, row_height, safe_csv_cell, spec_text
 from . import catalog_rules as rules
 from .typography import TYPESETTERS
-from .layout import BuildError
+from .layout import BuildError, Layout, read_yaml, toc_files
+from .site_texts import CONFIG_TEXTS, HTML_CONFIG_TEXTS, PRINTED_TEXTS, SITE_TEXTS, TRANSLATED_OPTIONS
 
 TRANSLATED = tuple(language for language in lang.editions() if language != lang.SOURCE_LANGUAGE)
 LOCALES = "locales"
@@ -369,12 +377,6 @@ def resolved_json(value: object, translate: Callable[[str], str], lines_seen: li
     return resolved_plain(value, translate)
 
 
-def markdown_escape(text: str) -> str:
-    from ..analysis.book import escape_markdown
-
-    return escape_markdown(text)
-
-
 def plain_option(text: str) -> str:
     """A translation placed in a directive's option (a figure's ``:alt:``): on one line, not escaped."""
     return " ".join(text.split())
@@ -387,8 +389,6 @@ SCRIPT = re.compile(r'(?P<open><script type="application/json" id="spec-(?P<name
 
 def resolved_html(text: str, translate: Callable[[str], str]) -> str:
     """A chart's HTML with its marks translated: the spec inside its script as JSON, the rest as HTML text."""
-    from ..analysis.charts import json_for_script, row_height
-
     def spec(match: re.Match) -> str:
         lines: list[int] = []
         value = resolved_json(json.loads(match.group("spec")), translate, lines)
@@ -409,7 +409,7 @@ def resolved_bundle(bundle: dict, translate: Callable[[str], str]) -> dict:
             out[mime] = content
         elif mime == "text/markdown":
             out[mime] = "\n".join(
-                resolved_escaped(line, translate, unescape_markdown, plain_option if OPTION.match(line) else markdown_escape,
+                resolved_escaped(line, translate, unescape_markdown, plain_option if OPTION.match(line) else escape_markdown,
                                  markdown=True)
                 for line in text.split("\n"))
         elif mime == "text/html":
@@ -440,7 +440,7 @@ def glued_french(output: dict, spec: str | None, translate: Callable[[str], str]
     text translated; None to leave the role as it is (a whole number without spec reads the same)."""
     french = output.get("metadata", {}).get("microwork", {}).get("fr")
     if french is not None:
-        return markdown_escape(resolved_plain(french, translate))
+        return escape_markdown(resolved_plain(french, translate))
     plain = "".join(next((v for k, v in output["data"].items() if k.endswith("text/plain")), ""))
     try:
         value = json.loads(plain)
@@ -475,10 +475,8 @@ def localised_notebook(notebook: dict, prose: Callable[[str], str], computed: Ca
 
 # --- Catalogs kept in step with the English ------------------------------------------------------------
 
-CONFIG_TEXTS = ("title", "html.extra_footer", "parse.myst_substitutions.book_citation")
 
 
-HTML_CONFIG_TEXTS = ("html.extra_footer",)  # written into the pages as HTML by the theme
 
 
 def html_between_tags(translation: str) -> str:
@@ -513,20 +511,13 @@ def page_messages(root: Path, docname: str) -> list[tuple[str, tuple[str, int]]]
 def computed_messages(root: Path, docnames: list[str]) -> list[tuple[str, tuple[str, int]]]:
     """What the book's code, data and configuration show, from the marks of the executed chapters (in
     ``_build/.cache``) and the configuration's texts: (English, (where, 0))."""
-    from .layout import Layout, read_yaml
-
     found: list[tuple[str, tuple[str, int]]] = []
     config = read_yaml(root / "_config.yml", root)
     found += [(str(config_value(config, key)), ("_config.yml " + key, 0)) for key in CONFIG_TEXTS
               if config_value(config, key)]
     toc = read_yaml(root / "_toc.yml", root)
     found += [(part["caption"], ("_toc.yml caption", 0)) for part in toc.get("parts", []) if part.get("caption")]
-    from .sphinxext import SITE_TEXTS
-
-    from .pdf import PRINTED_TEXTS
-
-    found += [(text, ("microwork.pipeline.sphinxext", 0)) for text in SITE_TEXTS]
-    found += [(text, ("microwork.pipeline.pdf", 0)) for text in PRINTED_TEXTS]
+    found += [(text, ("microwork.pipeline.site_texts", 0)) for text in SITE_TEXTS + PRINTED_TEXTS]
     found += [(text, (BIBLIOGRAPHY, 0)) for text in bibliography_texts((root / BIBLIOGRAPHY).read_text(encoding="utf-8"))]
     for docname in docnames:
         executed = Layout(root).cached(Path(docname).name) / f"{Path(docname).name}.ipynb"
@@ -567,15 +558,11 @@ def updated(path: Path, template: Catalog, language: str) -> Catalog:
 
 def catalog_names(root: Path) -> list[str]:
     """Every catalog of the book: one per page of ``_toc.yml``, and :data:`BOOK_CATALOG`."""
-    from .layout import toc_files
-
     return toc_files(root) + [BOOK_CATALOG]
 
 
 def update_catalogs(root: Path, languages: tuple[str, ...] = TRANSLATED) -> list[Path]:
     """Bring every catalog in step with the English (see :func:`updated`); return the files written."""
-    from .layout import toc_files
-
     docnames = toc_files(root)
     templates = {docname: template_catalog(page_messages(root, docname)) for docname in docnames}
     templates[BOOK_CATALOG] = template_catalog(computed_messages(root, docnames))
@@ -594,8 +581,6 @@ def update_catalogs(root: Path, languages: tuple[str, ...] = TRANSLATED) -> list
 def coverage(root: Path, language: str) -> dict[str, Coverage]:
     """For each catalog: how many of the English texts have a translation that is not fuzzy (without writing
     anything: a text the catalog does not have yet counts as untranslated)."""
-    from .layout import toc_files
-
     docnames = toc_files(root)
     templates = {docname: page_messages(root, docname) for docname in docnames}
     templates[BOOK_CATALOG] = computed_messages(root, docnames)
@@ -610,11 +595,12 @@ def coverage(root: Path, language: str) -> dict[str, Coverage]:
 # --- The French copy of the staged book ------------------------------------------------------------------
 
 
+LAST_UPDATED_FORMATS = {"fr": "%-d %B %Y"}  # the date a page says it was updated, as the language writes dates
+
+
 def localised_config(text: str, language: str, computed: Callable[[str], str]) -> str:
     """``_config.yml`` for an edition: its texts translated, Sphinx's ``language`` set (the theme's words, the
     search's stemming, ``<html lang>``)."""
-    import yaml
-
     config = yaml.safe_load(text)
     for dotted in CONFIG_TEXTS:
         *parents, key = dotted.split(".")
@@ -626,13 +612,13 @@ def localised_config(text: str, language: str, computed: Callable[[str], str]) -
             translated = computed(english)
             holder[key] = html_between_tags(translated) if dotted in HTML_CONFIG_TEXTS and translated != english \
                 else translated
-    from .sphinxext import SITE_TEXTS, TRANSLATED_OPTIONS
-
     settings = config.setdefault("sphinx", {}).setdefault("config", {})
     settings["language"] = language
     settings["bibtex_default_style"] = f"microwork_{language}"  # names joined in the language (pipeline.citations)
     settings["bibtex_reference_style"] = f"author_year_{language}"
     settings["microwork_editions"] = {"en": "../"}
+    if language in LAST_UPDATED_FORMATS:  # "7 décembre 2026", not "déc. 07, 2026"
+        settings["html_last_updated_fmt"] = LAST_UPDATED_FORMATS[language]
     html_settings = config.get("html") or {}
     if html_settings.get("baseurl"):  # the edition's own address: its sitemap and link previews
         html_settings["baseurl"] = html_settings["baseurl"].rstrip("/") + f"/{language}/"
@@ -660,8 +646,6 @@ def bibtex_escaped(text: str, english: str = "") -> str:
 
 def bibliography_fields_in(text: str) -> Iterator[tuple[str, re.Match]]:
     """Each field of each entry of a BibTeX text: (the entry's type, the field's match: name, raw value)."""
-    from ..analysis.data import BIBTEX_ENTRY, BIBTEX_FIELD
-
     starts = [m.start() for m in BIBTEX_ENTRY.finditer(text)] + [len(text)]
     for start, end in zip(starts, starts[1:]):
         kind = re.match(r"@(\w+)", text[start:]).group(1).lower()
@@ -672,8 +656,6 @@ def bibliography_fields_in(text: str) -> Iterator[tuple[str, re.Match]]:
 def bibliography_texts(text: str) -> list[str]:
     """The book's own English in a BibTeX text, as plain text: notes, publication lines, titles in [brackets] (the
     book's description of an untitled work)."""
-    from ..analysis.data import latex_to_text
-
     found = []
     for _, match in bibliography_fields_in(text):
         name, plain = match.group(1).lower(), latex_to_text(match.group(2).strip("{}"))
@@ -685,10 +667,6 @@ def bibliography_texts(text: str) -> list[str]:
 def localised_bibliography(text: str, language: str, computed: Callable[[str], str]) -> str:
     """``references.bib`` for an edition: the book's own words (:func:`bibliography_texts`) translated, months
     named in ``language``, and a report's kind said in it (pybtex's style would print "Technical Report")."""
-    from babel.dates import get_month_names
-
-    from ..analysis.data import latex_to_text
-
     months = get_month_names("wide", locale=lang.BABEL_LOCALES[language])
     pieces, position = [], 0
     for kind, match in bibliography_fields_in(text):
@@ -712,8 +690,6 @@ def localised_bibliography(text: str, language: str, computed: Callable[[str], s
 
 def with_editions(text: str, languages: tuple[str, ...] = TRANSLATED) -> str:
     """The English ``_config.yml`` of a build that makes the other editions too: each page links to them."""
-    import yaml
-
     config = yaml.safe_load(text)
     config.setdefault("sphinx", {}).setdefault("config", {})["microwork_editions"] = {l: f"{l}/" for l in languages}
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
@@ -721,8 +697,6 @@ def with_editions(text: str, languages: tuple[str, ...] = TRANSLATED) -> str:
 
 def localised_toc(text: str, computed: Callable[[str], str]) -> str:
     """``_toc.yml`` with its parts' captions translated."""
-    import yaml
-
     toc = yaml.safe_load(text)
     for part in toc.get("parts", []):
         if part.get("caption"):
@@ -733,10 +707,6 @@ def localised_toc(text: str, computed: Callable[[str], str]) -> str:
 def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
     """The static figures (SVG, PNG) of a localised notebook's charts, drawn from their French specs with the
     French locale: what its PDF and downloads show (file path in the staged book: content)."""
-    import vl_convert as vlc
-
-    from ..analysis.charts import exported
-
     files = {}
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
@@ -748,7 +718,32 @@ def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
                                           time_format_locale=locale.get("time"))
                 files[f"{folder}/figures/{name}.svg"] = svg.encode()
                 files[f"{folder}/figures/{name}.png"] = vlc.svg_to_png(svg, scale=2)
+                files[f"{folder}/figures/{name}.vl.json"] = (spec_text(spec) + "\n").encode()
     return files
+
+
+DATA_TABLE = re.compile(r'<details class="mw-data" id="data-(?P<name>[^"]*)">.*?<thead>(?P<head>.*?)</thead>', re.S)
+
+
+def french_data_files(notebook: dict, folder: str, files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Each chart's data download (``figures/NAME.csv``) with the headers of its French data table: the values as
+    the English file has them (numbers a spreadsheet reads), the column names in French, safe as CSV cells."""
+    out = {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html", "")
+            for match in DATA_TABLE.finditer("".join(text) if isinstance(text, list) else text):
+                path = f"{folder}/figures/{match.group('name')}.csv"
+                headers = [html.unescape(h) for h in re.findall(r"<th>(.*?)</th>", match.group("head"), re.S)]
+                if path not in files:
+                    continue
+                rows = list(csv.reader(io.StringIO(files[path].decode("utf-8"))))
+                if not rows or len(rows[0]) != len(headers):
+                    continue
+                written = io.StringIO()
+                csv.writer(written, lineterminator="\n").writerows([[safe_csv_cell(h) for h in headers], *rows[1:]])
+                out[path] = written.getvalue().encode("utf-8")
+    return out
 
 
 def typeset(translate: Callable[[str], str], language: str) -> Callable[[str], str]:
@@ -788,13 +783,18 @@ def localised_files(root: Path, files: dict[str, bytes], language: str, figures:
     translations, with what was missing. ``done(language, path, content)`` may give a file already localised (and
     what was missing from it), e.g. while the chapters executed; None to localise it here."""
     translations = Translations(root, language)
-    out = dict(files)  # a chapter's redrawn figures replace the English ones, wherever they come in ``files``
+    out, redrawn = dict(files), {}
     for relative, content in files.items():
         found = done(language, relative, content) if done else None
         if found is None:
             own = translations.sharing_catalogs()
             found = localised_file(relative, content, own, figures), own
         localised, used = found
-        out.update(localised)
+        out[relative] = localised.get(relative, content)
+        redrawn.update({path: data for path, data in localised.items() if path != relative})
         translations.count(used)
+    out.update(redrawn)  # a chapter's figures drawn in the language replace the English ones, wherever they came
+    if figures:
+        for relative in [r for r in files if r.endswith(".ipynb")]:
+            out.update(french_data_files(json.loads(out[relative]), str(Path(relative).parent), files))
     return out, translations

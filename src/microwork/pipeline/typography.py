@@ -56,6 +56,21 @@ def _typeset(text: str) -> str:
     return ELISION.sub(lambda m: f"{m.group(1)}e l\u2019{m.group(2).lower()}", text)
 
 
+# "de" + a noun that begins with a vowel, across two pieces of text ("Solution de" + a link "Exercice 2.1", as
+# sphinx-exercise writes a solution's title): "de l’exercice".
+ENDS_WITH_DE = re.compile(r"\b([Dd])e\s*$")
+STARTS_WITH_ELIDED = re.compile(r"^\s*([Ee]xercice)\b")
+
+
+def elided_across(before: str, after: str) -> tuple[str, str] | None:
+    """``before`` ending with "de" and ``after`` starting with a noun that elides it, written "de l’" + "exercice…";
+    None when the rule does not apply."""
+    end, start = ENDS_WITH_DE.search(before), STARTS_WITH_ELIDED.match(after)
+    if not (end and start):
+        return None
+    return before[: end.start()] + f"{end.group(1)}e l\u2019", start.group(1).lower() + after[start.end():]
+
+
 AFTER_INLINE = re.compile(r"^[ \u00a0]?([;:!?])(?=\s|$)")
 
 
@@ -71,3 +86,4 @@ def french(text: str) -> str:
 
 TYPESETTERS = {"fr": french}  # by language: the typography each edition's text gets
 AFTER_INLINE_TYPESETTERS = {"fr": french_after_inline}
+ACROSS_TYPESETTERS = {"fr": elided_across}

@@ -1,0 +1,34 @@
+"""The words the site and the PDFs show that come from neither the pages nor the data: one place, read by the
+modules that show them (``sphinxext``, ``pdf``) and by the one that collects them for translation (``translate``),
+so that none of those imports another for them. Each is translated in ``locales/<language>/LC_MESSAGES/book.po``.
+"""
+
+from __future__ import annotations
+
+# _config.yml texts a reader sees (dotted paths), translated into each edition's configuration.
+CONFIG_TEXTS = ("title", "author", "html.extra_footer", "parse.myst_substitutions.book_citation")
+HTML_CONFIG_TEXTS = ("html.extra_footer",)  # written into the pages as HTML by the theme
+
+# The description of the pages that have no text of their own.
+GENERATED_PAGES = {"search": "Search the pages of the book {book}", "genindex": "Index of the terms of the book {book}"}
+PAGE_DESCRIPTION = "{page}, a page of the book {book}"
+SEARCH_BOX = "Search this book..."
+
+# Options of extensions that hold words a reader sees: the edition's configuration sets them to their translation.
+TRANSLATED_OPTIONS = {"nb_code_prompt_show": "Show code cell content", "nb_code_prompt_hide": "Hide code cell content"}
+
+# The themes' and extensions' words that the French edition must say in French and that their own French catalogs
+# lack (sphinx-book-theme's header buttons, myst-nb's code-cell prompt), or that their templates write without
+# translating them (made translatable by sphinxext.TEMPLATE_FIXES, kind "language").
+THEME_TEXTS = ("Suggest edit", "Source repositories", "Repository", "Launch interactive content", "Launch on",
+               "Toggle primary sidebar", "Toggle secondary sidebar", "Main", "Show code cell content",
+               "Hide code cell content", "Open issue", "Edit this page")
+SITE_TEXTS = (SEARCH_BOX, *GENERATED_PAGES.values(), PAGE_DESCRIPTION, *THEME_TEXTS)
+
+# Each language's name in that language: what the link to an edition says.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+# What the PDFs print besides the pages.
+PDF_EDITIONS = {"teachers": "Teachers' edition (with solutions)", "students": "Students' edition"}
+PAGE_OF = "page {number} of {total}"
+PRINTED_TEXTS = (*PDF_EDITIONS.values(), PAGE_OF, "Contents")
