@@ -83,7 +83,8 @@ def test_french_page_titles_keep_their_narrow_spaces(site):
 def downloads(site: Path, edition: str) -> dict[str, Path]:
     """The chart downloads of an edition's pages (file name: path), as the pages link them."""
     root = site / edition if edition else site
-    return {path.name: path for path in (root / "_downloads").glob("*/*") if path.suffix in (".png", ".svg", ".csv", ".json")}
+    return {path.name: path for path in (root / "_downloads").glob("*/*")
+            if path.suffix in (".png", ".svg", ".csv") or path.name.endswith(".vl.json")}
 
 
 @pytest.mark.build
