@@ -84,3 +84,38 @@ def in_quoted(context: str, quoted: list[str]) -> bool:
     """Whether the few characters around a fault are part of a title quoted as printed."""
     core = plain(context)
     return any(core in title for title in quoted)
+
+
+# English words that French never writes (function words and common verbs): two distinct ones in a piece of text
+# make it English. Independent of the catalogs: it reads the page, not what the extractor found.
+ENGLISH_ONLY = frozenset("""the and of with which is are this that these those from for to by not be was were has have
+had it its or an at their they them there what when where who whom whose would should could will can may might must
+shall into than then only also about after before between each every other such some any more most many much very
+our we you your he she his her him how why does do did done being been because while whether same own both either
+neither nor yet still just over under again further once here all no yes show hide toggle edit page search""".split())
+WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+
+
+def english_pieces(page_html: str, quoted: list[str] = ()) -> list[str]:
+    """The pieces of a page a French reader meets in English: visible text between tags, attribute texts (title,
+    alt, aria-label, placeholder) and the texts of chart specs; a piece is English when it has two distinct
+    :data:`ENGLISH_ONLY` words. Left out: code, addresses, elements marked lang="en", titles quoted as printed."""
+    body = re.sub(r"<(?P<tag>\w+)[^>]*\blang=\"en\"[^>]*>.*?</(?P=tag)>", " ", page_html, flags=re.S)
+    pieces = []
+    for spec in re.findall(r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', body, re.S):
+        pieces += [t for t in re.findall(r'"((?:[^"\\]|\\.)*)"', spec) if " " in t]
+    pieces += [html.unescape(v) for v in re.findall(r'\b(?:title|alt|aria-label|placeholder|data-description)="([^"]*)"',
+                                                    body)]
+    text = re.sub(r"<!--.*?-->|<(script|style|pre|code|math)\b.*?</\1>", "\n", body, flags=re.S)
+    text = re.sub(r'<span class="pre">.*?</span>', " ", text, flags=re.S)
+    pieces += [html.unescape(t) for t in re.split(r"<(?:/?(?:p|li|td|th|div|h\d|dt|dd|figcaption|summary|title|a|button"
+                                                  r"|label|caption|blockquote)\b)[^>]*>", text)]
+    found = []
+    for piece in pieces:
+        piece = " ".join(re.sub(r"<[^>]+>", " ", piece).split())
+        piece = re.sub(r"\b(?:https?|ftp)://\S+|\b(?:doi|arXiv|mailto):\S+", " ", piece)
+        for title in quoted:
+            piece = piece.replace(title, " ")
+        if len({w.lower() for w in WORD.findall(piece)} & ENGLISH_ONLY) >= 2:
+            found.append(piece[:160])
+    return found
