@@ -62,14 +62,16 @@ def site_faults(site: Path, quoted: list[str] = ()) -> dict[str, list[tuple[str,
 
 
 def as_printed(root: Path) -> list[str]:
-    """The titles and headlines the book quotes as their sources print them (``references.bib`` titles, the press
-    table's headlines), each on one line with plain spaces and apostrophes: kept with their own typography."""
+    """The titles and headlines the book quotes as their sources print them (``references.bib`` titles and the names
+    of journals, books, publishers, institutions and series; the press table's headlines), each on one line with
+    plain spaces and apostrophes: kept in their own language and typography."""
     import csv
 
     from microwork.analysis.data import latex_to_text
 
     bib = (root / "references.bib").read_text(encoding="utf-8")
-    titles = [latex_to_text(t) for t in re.findall(r"(?im)^\s*title\s*=\s*\{(.*)\},?\s*$", bib)]
+    names = r"title|journal|booktitle|publisher|institution|series|school|organization|type"
+    titles = [latex_to_text(t) for t in re.findall(rf"(?im)^\s*(?:{names})\s*=\s*\{{(.*)\}},?\s*$", bib)]
     with (root / "data" / "press_coverage.csv").open(encoding="utf-8") as handle:
         headlines = [row["headline"] for row in csv.DictReader(handle)]
     return sorted({plain(t) for t in titles + headlines if t.strip()})

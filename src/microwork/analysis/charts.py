@@ -231,9 +231,36 @@ def exported(spec: dict, width: int = EXPORT_WIDTH) -> dict:
     return {**spec, "width": width} if spec.get("width") == "container" else spec
 
 
+DATUM_FIELD = re.compile(r"datum\.([A-Za-z_]\w*)|datum\[[\"']([^\"']+)[\"']\]")
+
+
+def referenced_fields(value: object) -> set[str]:
+    """Every string of a spec (without its datasets), and the fields its expressions read (``datum.x``): the columns
+    the chart can use."""
+    if isinstance(value, dict):
+        return {k for k in value} | {f for k, v in value.items() if k != "datasets" for f in referenced_fields(v)}
+    if isinstance(value, list):
+        return {f for item in value for f in referenced_fields(item)}
+    if isinstance(value, str):
+        return {value} | {a or b for a, b in DATUM_FIELD.findall(value)}
+    return set()
+
+
+def only_used_columns(spec: dict) -> dict:
+    """The spec with each inline dataset keeping only the columns the chart uses: what a page and a download carry
+    is what the chart shows (the full data is the figure's CSV)."""
+    if not isinstance(spec.get("datasets"), dict):
+        return spec
+    used = referenced_fields(spec)
+    datasets = {name: [{k: v for k, v in row.items() if k in used} if isinstance(row, dict) else row for row in rows]
+                for name, rows in spec["datasets"].items()}
+    return {**spec, "datasets": datasets}
+
+
 def spec_of(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite specification, with its data inline and the dark theme for the page's script."""
-    spec = chart.to_dict()
+    """The chart's Vega-Lite specification, with its data inline (the columns it uses) and the dark theme for the
+    page's script."""
+    spec = only_used_columns(chart.to_dict())
     usermeta = {**spec.get("usermeta", {}), "dark": dark_theme()}
     if language.current() != language.SOURCE_LANGUAGE:  # the page's script and the render draw it with these
         usermeta["locale"] = {"number": language.vega_locale(language.current()),

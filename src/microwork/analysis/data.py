@@ -93,15 +93,34 @@ def bibliography_fields(text: str) -> dict[str, dict[str, str]]:
     entries = {}
     for (start, key), (end, _) in zip(starts, starts[1:]):
         body = text[start:end].split(",", 1)[1] if "," in text[start:end] else ""
-        entries[key] = {name.lower(): latex_to_text(value.strip("{}") if value.startswith("{") else value)
-                        for name, value in BIBTEX_FIELD.findall(body)}
+        fields = {name.lower(): value for name, value in BIBTEX_FIELD.findall(body)}
+        entries[key] = {name: latex_to_text(value.strip("{}") if value.startswith("{") else value)
+                        for name, value in fields.items()}
+        if is_corporate_name(fields.get("author", "")):
+            entries[key]["corporate_author"] = entries[key]["author"]
     return entries
+
+
+def is_corporate_name(value: str) -> bool:
+    """Whether a BibTeX ``author`` value is one name kept whole in a second pair of braces
+    (``{{European Parliament and Council of the European Union}}``): an organisation, not people joined by "and"."""
+    inner = value[1:-1].strip() if value.startswith("{") and value.endswith("}") else ""
+    if not (inner.startswith("{") and inner.endswith("}")):
+        return False
+    depth = 0
+    for index, character in enumerate(inner):
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        if depth == 0 and index < len(inner) - 1:
+            return False
+    return True
 
 
 def author_year(fields: dict[str, str]) -> str:
     """How the book cites an entry, author-year as in its citations: "Tubaro et al., 2020",
     "Tubaro and Casilli, 2019" ("Tubaro et Casilli, 2019" in the French pass); the title stands for a missing
-    author, "n.d." for a missing year."""
+    author, "n.d." for a missing year; an organisation is named whole (:func:`is_corporate_name`)."""
+    if fields.get("corporate_author"):  # an organisation: its whole name, in the language being written
+        return f"{language.words(fields['corporate_author'])}, {fields.get('year', 'n.d.')}"
     people = [name.strip() for name in fields.get("author", "").split(" and ") if name.strip()]
     surnames = [name.split(",")[0].strip() for name in people]
     if len(surnames) > 2:

@@ -555,6 +555,12 @@ def typeset_text(app: Any, doctree: Any, docname: str | None = None) -> None:
             following.parent.replace(following, nodes.Text(both[1]))
             parent.replace(text, nodes.Text(both[0]))
             replaced.add(id(following))
+    reference_words = typography.REFERENCE_WORDS.get(app.config.language, {})
+    for citation in doctree.findall(nodes.citation):
+        for text in list(citation.findall(nodes.Text)):
+            word = str(text).split(" ", 1)
+            if word[0] in reference_words and len(word) == 2:
+                text.parent.replace(text, nodes.Text(f"{reference_words[word[0]]} {word[1]}"))
     for image in doctree.findall(nodes.image):
         if image.get("alt"):
             image["alt"] = typeset(image["alt"])

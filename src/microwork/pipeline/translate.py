@@ -34,7 +34,7 @@ from babel.messages.pofile import read_po, write_po
 
 from ..analysis import language as lang
 from ..analysis.book import escape_markdown
-from ..analysis.data import BIBTEX_ENTRY, BIBTEX_FIELD, latex_to_text
+from ..analysis.data import BIBTEX_ENTRY, BIBTEX_FIELD, is_corporate_name, latex_to_text
 from ..analysis.charts import exported, json_for_script, row_height, safe_csv_cell, spec_text
 from . import catalog_rules as rules
 from .typography import TYPESETTERS
@@ -659,7 +659,8 @@ def bibliography_texts(text: str) -> list[str]:
     found = []
     for _, match in bibliography_fields_in(text):
         name, plain = match.group(1).lower(), latex_to_text(match.group(2).strip("{}"))
-        if name in BIBLIOGRAPHY_TEXTS or (name == "title" and plain.startswith("[")):
+        if name in BIBLIOGRAPHY_TEXTS or (name == "title" and plain.startswith("[")) or \
+                (name == "author" and is_corporate_name(match.group(2))):
             found.append(plain)
     return found + [REPORT_WORDS]
 
@@ -676,6 +677,9 @@ def localised_bibliography(text: str, language: str, computed: Callable[[str], s
         if name in BIBLIOGRAPHY_TEXTS or (name == "title" and plain.startswith("[")):
             translated = computed(plain)
             value = None if translated == plain else "{" + bibtex_escaped(translated, plain) + "}"
+        elif name == "author" and is_corporate_name(raw):  # an organisation's name, kept whole
+            translated = computed(plain)
+            value = None if translated == plain else "{{" + bibtex_escaped(translated, plain) + "}}"
         elif name == "month" and raw.lower() in BIBTEX_MONTHS:
             value = "{" + bibtex_escaped(months[BIBTEX_MONTHS.index(raw.lower()) + 1]) + "}"
         if value is not None:

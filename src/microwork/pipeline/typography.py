@@ -87,3 +87,5 @@ def french(text: str) -> str:
 TYPESETTERS = {"fr": french}  # by language: the typography each edition's text gets
 AFTER_INLINE_TYPESETTERS = {"fr": french_after_inline}
 ACROSS_TYPESETTERS = {"fr": elided_across}
+# The words pybtex's plain style writes in a reference (before a book's title: "In Proceedings of …"), by language.
+REFERENCE_WORDS = {"fr": {"In": "Dans"}}
