@@ -74,7 +74,8 @@ def as_printed(root: Path) -> list[str]:
     titles = [latex_to_text(t) for t in re.findall(rf"(?im)^\s*(?:{names})\s*=\s*\{{(.*)\}},?\s*$", bib)]
     with (root / "data" / "press_coverage.csv").open(encoding="utf-8") as handle:
         headlines = [row["headline"] for row in csv.DictReader(handle)]
-    return sorted({plain(t) for t in titles + headlines if t.strip()})
+    book = re.search(r"(?m)^title:\s*\"?(.*?)\"?\s*$", (root / "_config.yml").read_text(encoding="utf-8")).group(1)
+    return sorted({plain(t) for t in titles + headlines + [book] if t.strip()})
 
 
 def plain(text: str) -> str:
@@ -101,7 +102,8 @@ WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 def english_pieces(page_html: str, quoted: list[str] = ()) -> list[str]:
     """The pieces of a page a French reader meets in English: visible text between tags, attribute texts (title,
     alt, aria-label, placeholder) and the texts of chart specs; a piece is English when it has two distinct
-    :data:`ENGLISH_ONLY` words. Left out: code, addresses, elements marked lang="en", titles quoted as printed."""
+    :data:`ENGLISH_ONLY` words. Left out: code, addresses, elements marked lang="en", quotations in « », titles and
+    names quoted as printed and the data's identifiers (``quoted``: :func:`as_printed`, :func:`identifiers`)."""
     body = re.sub(r"<(?P<tag>\w+)[^>]*\blang=\"en\"[^>]*>.*?</(?P=tag)>", " ", page_html, flags=re.S)
     pieces = []
     for spec in re.findall(r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', body, re.S):
@@ -113,11 +115,34 @@ def english_pieces(page_html: str, quoted: list[str] = ()) -> list[str]:
     pieces += [html.unescape(t) for t in re.split(r"<(?:/?(?:p|li|td|th|div|h\d|dt|dd|figcaption|summary|title|a|button"
                                                   r"|label|caption|blockquote)\b)[^>]*>", text)]
     found = []
+    names = [normal(title) for title in quoted]
     for piece in pieces:
-        piece = " ".join(re.sub(r"<[^>]+>", " ", piece).split())
+        piece = normal(re.sub(r"<[^>]+>", " ", piece))
         piece = re.sub(r"\b(?:https?|ftp)://\S+|\b(?:doi|arXiv|mailto):\S+", " ", piece)
-        for title in quoted:
-            piece = piece.replace(title, " ")
+        for name in names:
+            piece = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", piece)
+        piece = re.sub(r"«[^«»]*»", " ", piece)  # a quotation, in the words of its source
         if len({w.lower() for w in WORD.findall(piece)} & ENGLISH_ONLY) >= 2:
             found.append(piece[:160])
     return found
+
+
+def normal(text: str) -> str:
+    """Text with French spacing undone (no space before ; : ! ?), straight apostrophes and one plain space between
+    words: a title reads the same typeset or not."""
+    text = text.replace("\u2019", "'").replace("\u202f", " ").replace("\u00a0", " ")
+    return " ".join(re.sub(r"\s+([;:!?])", r"\1", text).split())
+
+
+def identifiers(root: Path) -> list[str]:
+    """The data package's field names and allowed values (``casual``, ``very_active``, ``true``): names a reader
+    types in the data, the same in every edition."""
+    import json
+
+    package = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    found = {"true", "false"}
+    for resource in package["resources"]:
+        for field in resource["schema"]["fields"]:
+            found.add(field["name"])
+            found.update(str(value) for value in field.get("constraints", {}).get("enum", []))
+    return sorted(found, key=len, reverse=True)

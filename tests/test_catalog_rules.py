@@ -49,7 +49,15 @@ PLANTED = {
     "new block in a paragraph": ("One line\nand another.", "Une ligne\n```{raw} html", "new Markdown block"),
     "substitution added": ("A paragraph.", "Un paragraphe {{ book_citation }}.", "adds substitution"),
     "code changed": ("Run `microwork check` first.", "Lancez `rm -rf /` d'abord.", "code"),
+    "language span with a handler": ("*paid by the piece*.", '*<span lang="en" onclick="alert(1)">paid by the piece</span>*.',
+                                     "adds HTML tag"),
+    "language span left open": ("*paid by the piece*.", '*<span lang="en">paid by the piece*.', "adds HTML tag"),
 }
+
+
+def test_a_translation_may_mark_english_kept_as_written():
+    entry = ("*paid by the piece*. Paid per task.", '*en anglais : <span lang="en">paid by the piece</span>*. Payé à la tâche.')
+    assert rules.catalog_problems(po(entry), WHERE) == ([], [])
 
 
 @pytest.mark.parametrize("case", sorted(PLANTED))

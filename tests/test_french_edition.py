@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from french_text import TYPOGRAPHY_RULES, as_printed, site_faults, typography_faults
+from french_text import TYPOGRAPHY_RULES, as_printed, english_pieces, identifiers, site_faults, typography_faults
 from microwork.pipeline import typography
 
 # The interface words the themes and extensions write in English unless the book translates them (found on the
@@ -101,3 +101,34 @@ def test_every_chart_download_of_the_french_pages_is_french(site):
     assert registrations[0].startswith("Plateforme,") and "Amazon Mechanical Turk,1250," in registrations[1]
     images = {p.name: p for p in (site / "fr" / "_images").glob("*.svg")}
     assert images and all(p.read_bytes() != (site / "_images" / n).read_bytes() for n, p in images.items())
+
+
+@pytest.mark.parametrize("planted", ['<p>This chapter shows the counts of the study.</p>',
+                                     '<button title="Toggle the sidebar">x</button>',
+                                     '<script type="application/json" id="spec-x">{"title": "Number of workers on the platform"}</script>'])
+def test_the_english_detector_sees_english_in_text_attributes_and_specs(planted):
+    page = f"<html><body><p>Le micro-travail en France.</p>{planted}</body></html>"
+    assert english_pieces(page) != []
+
+
+def test_the_english_detector_leaves_what_is_marked_or_quoted():
+    page = ('<p>Un titre : <span lang="en">How many people microwork in France?</span> ; une citation '
+            '« Today, we published the report » ; <code>the_code and_more</code>.</p>')
+    assert english_pieces(page) == []
+
+
+@pytest.mark.build
+def test_french_pages_and_their_chart_files_carry_no_english(site):
+    quoted = as_printed(ROOT) + identifiers(ROOT)
+    found = {}
+    for page in sorted((site / "fr").rglob("*.html")):
+        if "_static" not in page.parts and (hits := english_pieces(page.read_text(encoding="utf-8"), quoted)):
+            found[str(page.relative_to(site))] = hits[:3]
+    for path in sorted((site / "fr" / "_downloads").glob("*/*")):
+        if path.suffix == ".svg" or path.name.endswith(".vl.json"):
+            text = path.read_text(encoding="utf-8")
+            strings = re.findall(r">([^<>]+)<", text) if path.suffix == ".svg" else re.findall(r'"((?:[^"\\]|\\.)*)"', text)
+            page = "".join(f"<p>{s}</p>" for s in strings)
+            if hits := english_pieces(page, quoted):
+                found[str(path.relative_to(site))] = hits[:3]
+    assert found == {}

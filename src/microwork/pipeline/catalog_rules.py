@@ -13,7 +13,8 @@ Two layers, each a small set of pure functions:
 - **Rules** (:func:`entry_problems`): a ``msgstr`` carries the same *tokens* as its ``msgid`` (HTML tags, roles,
   links, code, substitutions, ``str.format`` fields with their specs, footnotes, maths), the same *shape* (table
   cells, no new block where the English has none) and the same *numbers* (a number written by hand in French form
-  must equal one of the English). Words, punctuation and emphasis are the translator's.
+  must equal one of the English). Words, punctuation and emphasis are the translator's, and so is one inert span,
+  ``<span lang="en">…</span>``, that marks English kept as written.
 """
 
 from __future__ import annotations
@@ -197,6 +198,16 @@ def role_tokens(text: str) -> Counter:
     return +found
 
 
+# The one piece of markup a translation may add: a span that says a quoted word is English (``<span lang="en">``),
+# written exactly so, opened and closed in pairs.
+LANGUAGE_SPAN = ('<span lang="en">', "</span>")
+
+
+def without_language_spans(text: str) -> str:
+    """``text`` without :data:`LANGUAGE_SPAN` pairs (what is left is judged as any other markup)."""
+    return re.sub(re.escape(LANGUAGE_SPAN[0]) + r"([^<>]*)" + re.escape(LANGUAGE_SPAN[1]), r"\1", text)
+
+
 def markup_tokens(text: str) -> dict[str, Counter]:
     """What of a text is markup or a value rather than words, by kind (see the module)."""
     without_roles = ROLE.sub("", text)
@@ -308,6 +319,7 @@ def entry_problems(msgid: str, msgstr: str) -> list[str]:
     if not msgstr or not msgid:
         return []
     problems = []
+    msgstr = msgstr if LANGUAGE_SPAN[0] in msgid else without_language_spans(msgstr)
     english, french = markup_tokens(msgid), markup_tokens(msgstr)
     for kind in english:
         extra, lost = french[kind] - english[kind], english[kind] - french[kind]

@@ -35,6 +35,7 @@ from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx import locale as sphinx_locale
 from sphinx.util import logging
 
+from microwork.analysis.data import bibliography_fields
 from microwork.pipeline import typography
 from microwork.pipeline.site_texts import GENERATED_PAGES, LANGUAGE_NAMES, PAGE_DESCRIPTION, SEARCH_BOX, THEME_TEXTS
 from microwork.pipeline.citations import register_citation_styles
@@ -526,15 +527,51 @@ UNTYPESET = (nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.ma
              nodes.doctest_block)
 
 
+@functools.lru_cache(maxsize=4)
+def titles_in_other_languages(bibliography: Path, language: str) -> tuple[tuple[str, str], ...]:
+    """The titles of ``references.bib`` written in another language than ``language`` (its ``langid``, e.g.
+    ``english``), with that language's code: kept as written, and marked as such, in the references."""
+    codes = {"english": "en", "french": "fr"}
+    if not bibliography.is_file():
+        return ()
+    fields = bibliography_fields(bibliography.read_text(encoding="utf-8"))
+    return tuple((entry["title"], codes[entry["langid"]]) for entry in fields.values()
+                 if entry.get("title") and codes.get(entry.get("langid", "")) not in (None, language))
+
+
+def mark_foreign_titles(doctree: Any, titles: tuple[tuple[str, str], ...]) -> None:
+    """Wrap each title written in another language, inside a reference, in an inline element of class
+    ``language-xx`` (docutils writes it ``lang="xx"``, as HTML asks: screen readers read it in its language)."""
+    for citation in doctree.findall(nodes.citation):
+        for text in list(citation.findall(nodes.Text)):
+            for title, code in titles:
+                before, found, after = str(text).partition(title)
+                if found and not isinstance(text.parent, nodes.inline):
+                    pieces = [nodes.Text(before), nodes.inline("", found, classes=[f"language-{code}"]), nodes.Text(after)]
+                    position = text.parent.index(text)
+                    parent = text.parent
+                    parent.remove(text)
+                    for offset, piece in enumerate(p for p in pieces if not isinstance(p, nodes.Text) or str(p)):
+                        parent.insert(position + offset, piece)
+                    break
+
+
+def in_another_language(node: Any) -> bool:
+    return any(cls.startswith("language-") for cls in node.get("classes", [])) if isinstance(node, nodes.Element) \
+        else False
+
+
 def typeset_text(app: Any, doctree: Any, docname: str | None = None) -> None:
     """Typeset the text of a page in the edition's language (:mod:`microwork.pipeline.typography`): run when a page
-    is read (its titles then reach the navigation) and again once glued values are in place."""
+    is read (its titles then reach the navigation) and again once glued values are in place. Titles of works in
+    another language are marked as such and keep their own typography."""
     typeset = typography.TYPESETTERS.get(app.config.language or "")
     if typeset is None:
         return
+    mark_foreign_titles(doctree, titles_in_other_languages(Path(app.srcdir) / "references.bib", app.config.language))
     for text in list(doctree.findall(nodes.Text)):
         parent = text.parent
-        if parent is None or any(isinstance(node, UNTYPESET) for node in _ancestors(parent)):
+        if parent is None or any(isinstance(node, UNTYPESET) or in_another_language(node) for node in _ancestors(parent)):
             continue
         new = typeset(str(text))
         position = parent.index(text)
