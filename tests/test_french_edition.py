@@ -132,3 +132,14 @@ def test_french_pages_and_their_chart_files_carry_no_english(site):
             if hits := english_pieces(page, quoted):
                 found[str(path.relative_to(site))] = hits[:3]
     assert found == {}
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("page", ["search.html", "genindex.html", "chapters/size.html"])
+def test_every_page_has_the_language_switch_in_its_top_bar(site, page):
+    for edition, other, target in (("", "fr", site / "fr" / page), ("fr", "en", site / page)):
+        path = (site / edition / page) if edition else site / page
+        html = path.read_text(encoding="utf-8")
+        bar = re.search(r'<div class="header-article-items__end">.*?<nav class="mw-edition-switch"[^>]*>\s*'
+                        rf'<a class="btn btn-sm" href="([^"]+)" hreflang="{other}" lang="{other}">', html, re.S)
+        assert bar and (path.parent / bar.group(1)).resolve() == target.resolve(), (edition, page)

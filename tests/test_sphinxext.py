@@ -165,7 +165,8 @@ def test_editions_are_alternates_only_with_a_base_url(tmp_path):
     """The link to the other edition is always at the top of the text; ``hreflang`` alternates, which search
     engines read only when absolute, only with the site's address."""
     html = build(tmp_path / "one", microwork_editions={"fr": "fr/"})
-    assert '<p class="mw-editions"><a href="fr/index.html" hreflang="fr" lang="fr">Français</a></p>' in html
+    assert re.search(r'<nav class="mw-edition-switch" aria-label="Language">\s*<a class="btn btn-sm" href="fr/index.html" '
+                     r'hreflang="fr" lang="fr">Français</a>', html), html
     assert 'rel="alternate"' not in html
     html = build(tmp_path / "two", extensions=LINKS, microwork_editions={"fr": "fr/"},
                  html_baseurl="https://example.org/book", ogp_social_cards={"enable": False})

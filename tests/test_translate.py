@@ -231,7 +231,8 @@ def test_each_page_says_its_language_and_links_to_the_other_edition(site):
         for page, lang, other in ((english, "en", "fr"), (french, "fr", "en")):
             text = page.read_text(encoding="utf-8")
             assert f'<html lang="{lang}"' in text, page
-            link = re.search(rf'<p class="mw-editions"><a href="([^"]+)" hreflang="{other}" lang="{other}">', text)
+            link = re.search(rf'<nav class="mw-edition-switch"[^>]*>\s*<a class="btn btn-sm" href="([^"]+)" '
+                             rf'hreflang="{other}" lang="{other}">', text)
             assert link and (page.parent / link.group(1)).resolve() == (french if lang == "en" else english), page
             assert 'rel="alternate"' not in text  # without html.baseurl: relative alternates are invalid
 

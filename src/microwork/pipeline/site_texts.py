@@ -22,7 +22,7 @@ TRANSLATED_OPTIONS = {"nb_code_prompt_show": "Show code cell content", "nb_code_
 # translating them (made translatable by sphinxext.TEMPLATE_FIXES, kind "language").
 THEME_TEXTS = ("Suggest edit", "Source repositories", "Repository", "Launch interactive content", "Launch on",
                "Toggle primary sidebar", "Toggle secondary sidebar", "Main", "Show code cell content",
-               "Hide code cell content", "Open issue", "Edit this page")
+               "Hide code cell content", "Open issue", "Edit this page", "Language")
 SITE_TEXTS = (SEARCH_BOX, *GENERATED_PAGES.values(), PAGE_DESCRIPTION, *THEME_TEXTS)
 
 # Each language's name in that language: what the link to an edition says.

@@ -212,6 +212,8 @@ TEMPLATE_FIXES.update({
     "sbt-sidebar-nav.html": [
         Fix('aria-label="Main"', "aria-label=\"{{ _('Main') }}\"", UNTRANSLATED, "language")],
 })
+# The book's own components (no theme has them): where the theme shows them.
+OWN_TEMPLATES = {"edition-switch.html": "article_header_end"}
 OVERRIDE_HEADER = "{{#- The theme's {name}, with the fixes of microwork.pipeline.sphinxext.TEMPLATE_FIXES -#}}\n"
 
 # Fixes to the body of the pages that have the node whose HTML they fix.
@@ -280,7 +282,8 @@ def check_template_overrides(app: Any) -> None:
             LOGGER.warning(f"accessibility fix: {override} is not the theme's {name} with its fixes (the theme "
                            f"changed?): write it again from {theme_template(app, name)}", type="microwork",
                            subtype="accessibility")
-    for extra in set(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html")) - set(TEMPLATE_FIXES):
+    for extra in set(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html")) - set(TEMPLATE_FIXES) \
+            - set(OWN_TEMPLATES):
         LOGGER.warning(f"accessibility fix: {TEMPLATES / extra} overrides a template with no fix in "
                        "TEMPLATE_FIXES", type="microwork", subtype="accessibility")
 
@@ -484,12 +487,16 @@ def as_html_text(text: str) -> Markup:
 def translate_theme_texts(app: Any, config: Any) -> None:
     """The theme's search box says its words in the edition's language (the theme's other words come from Sphinx's
     ``language``), as text: the theme writes them unescaped into the ``placeholder`` and ``aria-label``
-    attributes."""
+    attributes. With other editions, the links to them join the top bar (:data:`OWN_TEMPLATES`)."""
     texts = config.microwork_texts or {}
     options = dict(config.html_theme_options or {})
     words = texts.get(SEARCH_BOX) or options.get("search_bar_text")
     if words:
         options["search_bar_text"] = as_html_text(words)
+    if config.microwork_editions:  # the other editions, in the top bar of every page (edition-switch.html)
+        for component, place in OWN_TEMPLATES.items():
+            shown = options.get(place) or ["article-header-buttons.html"]
+            options[place] = [component, *[c for c in shown if c != component]]
     config.html_theme_options = options
 
 
@@ -630,7 +637,8 @@ def edition_address(app: Any, pagename: str, root: str) -> str:
 
 
 def link_editions(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Link each page to itself in the other editions: a link at the top of its text, in that language's own name;
+    """Link each page to itself in the other editions: links in the top bar (edition-switch.html), in each language's
+    own name;
     and, with ``html.baseurl``, ``hreflang`` alternates in its head (the English edition is the default). Search
     engines read only absolute alternates (Lighthouse fails a relative one), so without the site's address there
     are none, as there are no OpenGraph cards."""
@@ -644,10 +652,7 @@ def link_editions(app: Any, pagename: str, templatename: str, context: dict, doc
                 for language, address in sorted(addresses.items())]
         tags.append(f'<link rel="alternate" hreflang="x-default" href="{html.escape(addresses["en"])}" />')
         context["metatags"] = (context.get("metatags") or "") + "\n".join(tags) + "\n"
-    if "body" in context:
-        links = " · ".join(f'<a href="{html.escape(addresses[language])}" hreflang="{language}" lang="{language}">'
-                           f"{LANGUAGE_NAMES[language]}</a>" for language in editions)
-        context["body"] = f'<p class="mw-editions">{links}</p>\n' + context["body"]
+    context["microwork_edition_links"] = [(language, LANGUAGE_NAMES[language], addresses[language]) for language in editions]
 
 
 def setup(app: Any) -> dict[str, Any]:
