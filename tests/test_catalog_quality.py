@@ -99,7 +99,15 @@ def pofilter(folder: Path, output: Path) -> list[str]:
 
 
 def test_pofilter_finds_no_inconsistency(tmp_path):
-    assert pofilter(CATALOGS, tmp_path / "out") == []
+    """pofilter reads a copy of the catalogs without the one markup a translation may add, the span that marks
+    English kept as written (``<span lang="en">``, see microwork.pipeline.catalog_rules); it judges the rest."""
+    copy = tmp_path / "in"
+    for path in CATALOGS.rglob("*.po"):
+        target = copy / path.relative_to(CATALOGS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        target.write_text(re.sub(r'<span lang=\\"en\\">(.*?)</span>', r"\1", text), encoding="utf-8")
+    assert pofilter(copy, tmp_path / "out") == []
 
 
 def test_pofilter_sees_planted_defects(tmp_path):
