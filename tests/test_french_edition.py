@@ -143,3 +143,19 @@ def test_every_page_has_the_language_switch_in_its_top_bar(site, page):
         bar = re.search(r'<div class="header-article-items__end">.*?<nav class="mw-edition-switch"[^>]*>\s*'
                         rf'<a class="btn btn-sm" href="([^"]+)" hreflang="{other}" lang="{other}">', html, re.S)
         assert bar and (path.parent / bar.group(1)).resolve() == target.resolve(), (edition, page)
+
+
+def test_identifiers_are_never_written_as_french_numbers():
+    from microwork.analysis import language
+
+    with language.french_pass():
+        assert "1901.03889" in language.words("Published in English (arXiv 1901.03889)")
+        assert "1901,03889" not in language.words("Published in English (arXiv 1901.03889), 1.27")
+
+
+@pytest.mark.build
+def test_french_pages_keep_identifiers_as_written(site):
+    localised = re.compile(r"\b(?:arXiv|DOI|doi)[ :]\d+,\d+")
+    found = {str(p.relative_to(site)): localised.findall(p.read_text(encoding="utf-8"))
+             for p in sorted((site / "fr").rglob("*.html")) if localised.search(p.read_text(encoding="utf-8"))}
+    assert found == {}

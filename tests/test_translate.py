@@ -279,7 +279,9 @@ def test_the_references_are_written_in_the_language_of_their_edition(site):
     translated = [" ".join(computed(text).split()) for text in texts
                   if computed(text) != text and text != translate.REPORT_WORDS]  # spaces as page_text writes them
     assert len(translated) > 30 and [t for t in translated if t not in french] == []
-    assert [t for t in texts if computed(t) != t and t in french] == []  # no note left in English
+    printed = set(re.findall(r"(?im)^\s*(?:institution|publisher|journal|booktitle)\s*=\s*\{(.*)\},?\s*$",
+                             (ROOT / "references.bib").read_text(encoding="utf-8")))  # names kept as printed
+    assert [t for t in texts if computed(t) != t and t in french and t not in printed] == []  # no note left in English
     profile = page_text(site / "fr" / "chapters" / "profile.html")
     assert "Tubaro et Casilli [" in profile and "Tubaro et Casilli, 2019" in profile  # the text, the charts' labels
     assert "Tubaro and Casilli" not in profile and "Tubaro and Casilli [" in page_text(site / "chapters" / "profile.html")

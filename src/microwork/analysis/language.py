@@ -81,8 +81,11 @@ def has_letters(text: str) -> bool:
 # A number inside a text ("50,000", "1.27", "2019"), not part of a word, a code or a version ("LTC2019en", "0.1.0").
 # "260.000" (French thousands with a dot, as the French press prints them, e.g. in a quoted title) is not a number
 # in English form: it is left as it is.
-NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w.,]?\w)|"
-                            r"(?<![\w.,])(?!\d{1,3}(?:\.000)+(?![\d.]))\d+(?:\.\d+)?(?![\w]|[.,]\d)")
+# A number after an identifier's name ("arXiv 1901.03889", "DOI 10.1145/…") is part of the identifier: never
+# localised ("arXiv 1901,03889" would name no paper).
+IDENTIFIER_BEFORE = r"(?<!arXiv )(?<!arXiv:)(?<!DOI )(?<!doi:)(?<!ISSN )(?<!ISBN )(?<!HAL )(?<!hal-)"
+NUMBER_IN_TEXT = re.compile(rf"{IDENTIFIER_BEFORE}(?<![\w.,])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\w.,]?\w)|"
+                            rf"{IDENTIFIER_BEFORE}(?<![\w.,])(?!\d{{1,3}}(?:\.000)+(?![\d.]))\d+(?:\.\d+)?(?![\w]|[.,]\d)")
 
 
 def words(text: object) -> str:
