@@ -52,6 +52,22 @@ PLANTED = {
     "language span with a handler": ("*paid by the piece*.", '*<span lang="en" onclick="alert(1)">paid by the piece</span>*.',
                                      "adds HTML tag"),
     "language span left open": ("*paid by the piece*.", '*<span lang="en">paid by the piece*.', "adds HTML tag"),
+    # found by an independent review of the first version of the rules
+    "unclosed tag opening a block": ("See the chart.", "<script src=https://evil.example/x.js", "HTML opening"),
+    "comment hiding the page": ("See the chart.", "<!-- Voir le graphique", "HTML opening"),
+    "link target with a space": ("See [the data](data.md).", "Voir [ici]( https://evil.example)", "link target"),
+    "link with a quoted title": ("See [the data](data.md).", "Voir [ici](https://evil.example 'x')", "link target"),
+    "image as a tracker": ("See the chart.", "Voir ![]( https://evil.example/p.png)", "image"),
+    "reference definition": ("See the chart.", "[x]: https://evil.example", "reference definition"),
+    "reference link": ("See the data.", "Voir [les données][x]", "reference link"),
+    "cross-reference swapped": ("See {doc}`size`.", "Voir {doc}`other`.", "role"),
+    "figure reference swapped": ("See {numref}`fig-a`.", "Voir {numref}`fig-b`.", "role"),
+    "decimal read as thousands": ("The ratio is 1.270.", "Le ratio est de 1 270.", "numbers differ"),
+    "number glued to a unit": ("A road of 41 km.", "Une route de 42km.", "numbers differ"),
+    "heading on the first line": ("See the chart.", "# Voir le graphique", "new Markdown block"),
+    "comment on the first line": ("See the chart.", "% Voir le graphique", "new Markdown block"),
+    "code fence on the first line": ("See the chart.", "```python Voir", "new Markdown block"),
+    "a huge translation": ("See the chart.", "{{" * 20_000, "characters"),
 }
 
 
@@ -88,6 +104,11 @@ MALFORMED = {
     "msgid without quotes": ((HEADER + 'msgid a\nmsgstr "b"\n').encode(), 6, "not gettext syntax"),
     "msgstr without msgid": ((HEADER + 'msgstr "b"\n').encode(), 6, "without a msgid"),
     "unknown escape": ((HEADER + 'msgid "a"\nmsgstr "b\\q"\n').encode(), 7, "backslash"),
+    "a second msgstr": ((HEADER + 'msgid "a"\nmsgstr "b"\nmsgstr "<script>"\n').encode(), 8, "a second msgstr"),
+    "plural form": ((HEADER + 'msgid "a"\nmsgstr "b"\nmsgstr[1] "<script>"\n').encode(), 8, "plural forms"),
+    "obsolete msgid, live msgstr": ((HEADER + '#~ msgid "a"\nmsgstr "<script>"\n').encode(), 7, "mixes obsolete"),
+    "msgid without msgstr": ((HEADER + 'msgid "a"\n').encode(), 6, "without its msgstr"),
+    "control character": ((HEADER + 'msgid\x0b"a"\nmsgstr "b"\n').encode(), 6, "control character"),
 }
 
 

@@ -7,13 +7,15 @@ is refused with one located line per problem, ``locales/fr/LC_MESSAGES/chapters/
 Two layers, each a small set of pure functions:
 
 - **Reading** (:func:`read_entries`): the ``.po`` syntax, strictly and with line numbers: UTF-8 without a byte-order
-  mark, known keywords, quoted strings with gettext's escapes only, one entry per ``msgid`` (a duplicate names the
-  first one's line). Babel, which the build then uses, would accept a duplicate or a ``msgid`` without quotes
+  mark or control characters, known keywords, quoted strings with gettext's escapes only, ``[msgctxt] msgid msgstr``
+  once each and all live or all obsolete, no plural forms, one entry per ``msgid`` (a duplicate names the first
+  one's line): what the rules judge is exactly what Babel reads. Babel, which the build then uses, would accept a duplicate or a ``msgid`` without quotes
   silently, and fails on the rest with a traceback that does not name the file.
 - **Rules** (:func:`entry_problems`): a ``msgstr`` carries the same *tokens* as its ``msgid`` (HTML tags, roles,
   links, code, substitutions, ``str.format`` fields with their specs, footnotes, maths), the same *shape* (table
-  cells, no new block where the English has none) and the same *numbers* (a number written by hand in French form
-  must equal one of the English). Words, punctuation and emphasis are the translator's, and so is one inert span,
+  cells, no new block where the English has none, first line included), the same count of HTML openings, links,
+  images and reference links however written, and the same *numbers* (a number written by hand in French form
+  must equal one of the English; values are compared, not their order). Words, punctuation and emphasis are the translator's, and so is one inert span,
   ``<span lang="en">…</span>``, that marks English kept as written.
 """
 
@@ -28,8 +30,9 @@ from pathlib import Path
 
 from babel.messages.pofile import unescape
 
-KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+("(?:[^"\\]|\\.)*")\s*$')
-CONTINUATION = re.compile(r'^("(?:[^"\\]|\\.)*")\s*$')
+KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])[ \t]+("(?:[^"\\]|\\.)*")[ \t]*$')
+CONTINUATION = re.compile(r'^("(?:[^"\\]|\\.)*")[ \t]*$')
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 GETTEXT_ESCAPES = re.compile(r'\\(?![\\"ntr])')  # a backslash that does not start one of gettext's escapes
 SHOWN = 70  # characters of a msgid shown in a problem
 
@@ -44,7 +47,7 @@ class Entry:
     context: str | None = None
     flags: set[str] = field(default_factory=set)
     obsolete: bool = False
-    plural: bool = False
+    fields: set[str] = field(default_factory=set)
 
 
 class CatalogProblem(ValueError):
@@ -77,16 +80,25 @@ def decoded(content: bytes, where: str) -> str:
 
 
 def read_entries(content: bytes, where: str) -> list[Entry]:
-    """The entries of a ``.po`` file, read strictly (see the module); :class:`CatalogProblem` at the first fault."""
+    """The entries of a ``.po`` file, read strictly (see the module); :class:`CatalogProblem` at the first fault.
+
+    An entry is ``[msgctxt] msgid msgstr``, each keyword once, in that order, every line of it live or every line
+    obsolete (``#~``). Plural forms are refused: the book's texts have none, and a ``msgstr[n]`` the rules did not
+    judge could reach the page."""
     entries: list[Entry] = []
     current: Entry | None = None
     field_name = ""
     pending_flags: set[str] = set()
     seen: dict[tuple[str | None, str], int] = {}
 
+    def problem(number: int, rule: str) -> CatalogProblem:
+        return CatalogProblem(located(where, number, None, rule))
+
     def finish() -> None:
         if current is None:
             return
+        if "msgstr" not in current.fields:
+            raise CatalogProblem(located(where, current.line, current.msgid, "a msgid without its msgstr"))
         if not current.obsolete:
             key = (current.context, current.msgid)
             if key in seen:
@@ -96,17 +108,17 @@ def read_entries(content: bytes, where: str) -> list[Entry]:
         entries.append(current)
 
     def string_value(literal: str, number: int) -> str:
-        inner = literal[1:-1]
-        if GETTEXT_ESCAPES.search(inner):
-            raise CatalogProblem(located(where, number, None, "a backslash that is not \\\\, \\\", \\n, \\t or "
-                                                              "\\r: write \\\\ for a backslash"))
+        if GETTEXT_ESCAPES.search(literal[1:-1]):
+            raise problem(number, "a backslash that is not \\\\, \\\", \\n, \\t or \\r: write \\\\ for a backslash")
         return unescape(literal)
 
     for number, raw in enumerate(decoded(content, where).split("\n"), start=1):
-        line = raw.rstrip("\r")
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if CONTROL.search(line):
+            raise problem(number, "a control character (only tabs may stand in a line): remove it")
         obsolete = line.startswith("#~")
         if obsolete:
-            line = line[2:].lstrip()
+            line = line[2:].lstrip(" \t")
         if not line.strip():
             field_name = ""  # a blank line ends an entry: nothing continues across it
             continue
@@ -115,44 +127,45 @@ def read_entries(content: bytes, where: str) -> list[Entry]:
                 pending_flags |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
             continue
         keyword = KEYWORD.match(line)
+        if keyword and keyword.group(1) in ("msgid_plural",) or (keyword and keyword.group(1).startswith("msgstr[")):
+            raise problem(number, f"{keyword.group(1)}: plural forms are not used by the book's catalogs")
         if keyword:
             name, literal = keyword.groups()
             value = string_value(literal, number)
-            starts_entry = name == "msgctxt" or (name == "msgid" and field_name != "msgctxt")
-            if starts_entry:
+            if name == "msgctxt" or (name == "msgid" and field_name != "msgctxt"):
                 finish()
                 current = Entry(line=number, flags=pending_flags, obsolete=obsolete)
                 pending_flags = set()
-            if current is None:
-                raise CatalogProblem(located(where, number, None, f"{name} before any msgid"))
-            if name == "msgid":
-                current.line = number
-            elif name == "msgid_plural":
-                current.plural = True
-            elif name.startswith("msgstr") and field_name not in ("msgid", "msgid_plural") \
-                    and not (name.startswith("msgstr[") and field_name.startswith("msgstr[")):
-                raise CatalogProblem(located(where, number, None, f"{name} without a msgid before it"))
+            elif current is None or not field_name:
+                raise problem(number, f"{name} without a msgid before it")
+            if obsolete != current.obsolete:
+                raise problem(number, "an entry mixes obsolete (#~) and live lines: make it all one or the other")
+            if name in current.fields:
+                raise problem(number, f"a second {name} in the same entry")
+            if name == "msgstr" and "msgid" not in current.fields:
+                raise problem(number, "msgstr without a msgid before it")
+            current.fields.add(name)
             field_name = name
-            if name == "msgctxt":
+            if name == "msgid":
+                current.line, current.msgid = number, value
+            elif name == "msgctxt":
                 current.context = value
-            elif name == "msgid":
-                current.msgid = value
-            elif name == "msgstr" or name == "msgstr[0]":
+            else:
                 current.msgstr = value
             continue
         continuation = CONTINUATION.match(line)
-        if continuation and current is not None and field_name:
+        if continuation and current is not None and field_name and obsolete == current.obsolete:
             value = string_value(continuation.group(1), number)
             if field_name == "msgctxt":
                 current.context = (current.context or "") + value
             elif field_name == "msgid":
                 current.msgid += value
-            elif field_name in ("msgstr", "msgstr[0]"):
+            else:
                 current.msgstr += value
             continue
         shown = line if len(line) <= 40 else line[:39] + "…"
-        raise CatalogProblem(located(where, number, None, f"not gettext syntax: {shown!r} (a keyword with a quoted "
-                                                          "string, or a quoted string continuing one)"))
+        raise problem(number, f"not gettext syntax: {shown!r} (a keyword with a quoted string, or a quoted string "
+                              "continuing one)")
     finish()
     for entry in entries:
         if entry.msgid == "" and entry is not entries[0]:
@@ -165,9 +178,14 @@ def read_entries(content: bytes, where: str) -> list[Entry]:
 ROLE = re.compile(r"\{(?P<name>[\w:.-]+)\}`(?P<content>[^`]*)`")
 ROLE_TARGET = re.compile(r"<([^<>]*)>\s*$")
 TEXT_ROLES = {"doc", "ref", "numref", "term", "abbr"}  # their text is the translator's, their target is not
-LINK_TARGET = re.compile(r"\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
+LINK_TARGET = re.compile(r"\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)")
+# Markup counted however it is written, so that a form the patterns above do not read is still seen: an HTML
+# opening (a tag, a comment, an autolink, closed or not), a link or image, a reference link.
+OPENINGS = {"HTML opening <": re.compile(r"<(?=[A-Za-z/!?])"), "link or image ](": re.compile(r"\]\("),
+            "image ![": re.compile(r"!\["), "reference link ][": re.compile(r"\]\["),
+            "reference definition ]:": re.compile(r"\]:")}
 TAG = re.compile(r"</?[A-Za-z!?][^>]*>|<[a-z][\w+.-]*:[^>\s]*>")
-SUBSTITUTION = re.compile(r"\{\{.*?\}\}")
+SUBSTITUTION = re.compile(r"\{\{[^{}\n]*\}\}")
 CODE = re.compile(r"(?<![`}])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
 
@@ -189,10 +207,9 @@ def role_tokens(text: str) -> Counter:
     found: Counter = Counter()
     for match in ROLE.finditer(text):
         name, content = match.group("name"), match.group("content")
-        if name in TEXT_ROLES:
+        if name in TEXT_ROLES:  # the text is the translator's; the target (all of it, without text) is not
             target = ROLE_TARGET.search(content)
-            found[f"{{{name}}} -> {target.group(1) if target else content}"] += 1 if target else 0
-            found[f"{{{name}}}"] += 1
+            found[f"{{{name}}} -> {(target.group(1) if target else content).strip()}"] += 1
         else:
             found[match.group(0)] += 1
     return +found
@@ -219,6 +236,7 @@ def markup_tokens(text: str) -> dict[str, Counter]:
         "substitution": Counter(SUBSTITUTION.findall(text)),
         "footnote": Counter(FOOTNOTE.findall(without_roles)),
         "maths sign $": Counter({"$": without_roles.count("$")}) if "$" in without_roles else Counter(),
+        **{kind: Counter({kind: len(pattern.findall(without_roles))}) - Counter() for kind, pattern in OPENINGS.items()},
     }
 
 
@@ -229,15 +247,16 @@ def table_cells(text: str) -> int:
 
 # A line that would start a new Markdown block inside a paragraph: heading, quote, list item, table row, fence,
 # directive, target, comment, maths block, substitution line, HTML block, thematic break.
-BLOCK_START = re.compile(r"^\s*(#{1,6}(\s|$)|>|[-*+]\s|\d+[.)]\s|\||`{3,}|~{3,}|:{3,}|\(.*\)=|%|\$\$|\{\{|<[A-Za-z/!]"
-                         r"|[-*_](\s*[-*_]){2,}\s*$|=+\s*$)")
+BLOCK_START = re.compile(r"^\s*(#{1,6}(\s|$)|>|[-*+]\s|\d+[.)]\s|\||`{3,}|~{3,}|:{3,}|\(.*\)=|%|\$\$|\{\{|<[A-Za-z/!?]"
+                         r"|[-*_](\s*[-*_]){2,}\s*$|=+\s*$|\[[^\]]*\]:)")
 
 
 def new_blocks(msgid: str, msgstr: str) -> list[str]:
-    """The lines of a translation that would start a block its English does not have (after a new line)."""
+    """The lines of a translation that would start a block its English does not have (the first line included: a
+    unit's text follows only its own prefix)."""
     english = {BLOCK_START.match(line).group(1).strip()[:1] for line in msgid.split("\n") if BLOCK_START.match(line)}
     problems = []
-    for line in msgstr.split("\n")[1:]:
+    for line in msgstr.split("\n"):
         start = BLOCK_START.match(line)
         if start and start.group(1).strip()[:1] not in english:
             problems.append(line)
@@ -249,12 +268,12 @@ def new_blocks(msgid: str, msgstr: str) -> list[str]:
 # A number as English writes it (14,903; 1.27; 2019; 19M) or as French does (14 903 with any space; 1,27; 19 M;
 # 1er). A dotted number in French text is an identifier kept as written (a version 3.11, arXiv 1901.03889, a DOI),
 # and French thousands grouped by spaces may be quoted in English text ("260 000", a French headline).
-_AFTER = r"(?=[MkK]?(?:[^\w.,]|[.,](?!\d)|$))"
+_AFTER = r"(?![.,]?\d)"  # a number ends where its digits do ("41km", "19M" and "5x" are read too)
 _SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
 ENGLISH_NUMBER = re.compile(rf"(?<![\w.,])(?:{_SPACED}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)*){_AFTER}")
 FRENCH_NUMBER = re.compile(rf"(?<![\w.,])(?:\d+(?:\.\d+)+|{_SPACED}(?:,\d+)?|\d+(?:,\d+)?){_AFTER}")
 FRENCH_ORDINAL = re.compile(r"(?<![\w.,])(\d+)(?:er|re|e|es|ème|èmes)\b")
-DOTTED_THOUSANDS = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?![\w]|[.,]\d)")  # "260.000" as a French headline
+DOTTED_THOUSANDS = re.compile(r"(?<![\w.,])\d{1,3}(?:\.000)+(?![\w]|[.,]\d)")  # "260.000" as a French headline
 # English numbers written in words: a French translation may write them in figures ("ninety-percent" → "90 %").
 NUMBER_WORDS = {word: str(value) for value, word in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -314,10 +333,15 @@ def counted(difference: Counter) -> str:
     return ", ".join(f"{token!s}" + (f" ×{n}" if n > 1 else "") for token, n in sorted(difference.items()))
 
 
+MAX_TEXT = 5_000  # characters of a translation: the book's longest is about 1,500
+
+
 def entry_problems(msgid: str, msgstr: str) -> list[str]:
     """Every rule a translation breaks (empty: it may be used). See the module."""
     if not msgstr or not msgid:
         return []
+    if len(msgstr) > MAX_TEXT:
+        return [f"a translation of {len(msgstr):,} characters (at most {MAX_TEXT:,}): no text of the book is so long"]
     problems = []
     msgstr = msgstr if LANGUAGE_SPAN[0] in msgid else without_language_spans(msgstr)
     english, french = markup_tokens(msgid), markup_tokens(msgstr)

@@ -30,7 +30,7 @@ import vl_convert as vlc
 import yaml
 from babel.dates import get_month_names
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import PoFileError, read_po, write_po
 
 from ..analysis import language as lang
 from ..analysis.book import escape_markdown
@@ -205,7 +205,11 @@ def read_catalog(path: Path) -> Catalog:
     refused, _ = rules.catalog_problems(content, shown_path(path))
     if refused:
         raise CatalogError(refused)
-    return read_po(io.BytesIO(content), locale=None, abort_invalid=True)
+    try:
+        return read_po(io.BytesIO(content), locale=None, abort_invalid=True)
+    except PoFileError as error:  # what the strict reader let through and Babel does not read: still one line
+        raise CatalogError([rules.located(shown_path(path), int(getattr(error, "lineno", 0)) + 1, None,
+                                          f"Babel cannot read it: {error}")]) from None
 
 
 def check_catalogs(root: Path) -> list[str]:
