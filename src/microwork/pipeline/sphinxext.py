@@ -551,42 +551,37 @@ def mark_foreign_titles(doctree: Any, titles: tuple[tuple[str, str], ...]) -> No
     ``language-xx`` (docutils writes it ``lang="xx"``, as HTML asks: screen readers read it in its language)."""
     for citation in doctree.findall(nodes.citation):
         for text in list(citation.findall(nodes.Text)):
-            for title, code in titles:
-                before, found, after = str(text).partition(title)
-                if found and not isinstance(text.parent, nodes.inline):
-                    pieces = [nodes.Text(before), nodes.inline("", found, classes=[f"language-{code}"]), nodes.Text(after)]
-                    position = text.parent.index(text)
-                    parent = text.parent
-                    parent.remove(text)
-                    for offset, piece in enumerate(p for p in pieces if not isinstance(p, nodes.Text) or str(p)):
-                        parent.insert(position + offset, piece)
-                    break
+            match = next(((title, code) for title, code in titles if title in text), None)
+            if match is None or isinstance(text.parent, nodes.inline):
+                continue
+            before, title, after = str(text).partition(match[0])
+            pieces = [nodes.Text(before), nodes.inline("", title, classes=[f"language-{match[1]}"]), nodes.Text(after)]
+            text.parent.replace(text, [piece for piece in pieces if not isinstance(piece, nodes.Text) or str(piece)])
 
 
 def in_another_language(node: Any) -> bool:
-    return any(cls.startswith("language-") for cls in node.get("classes", [])) if isinstance(node, nodes.Element) \
-        else False
+    """Whether ``node`` is marked as written in another language (class ``language-xx``)."""
+    return isinstance(node, nodes.Element) and any(cls.startswith("language-") for cls in node.get("classes", []))
 
 
-def typeset_text(app: Any, doctree: Any, docname: str | None = None) -> None:
-    """Typeset the text of a page in the edition's language (:mod:`microwork.pipeline.typography`): run when a page
-    is read (its titles then reach the navigation) and again once glued values are in place. Titles of works in
-    another language are marked as such and keep their own typography."""
-    typeset = typography.TYPESETTERS.get(app.config.language or "")
-    if typeset is None:
-        return
-    mark_foreign_titles(doctree, titles_in_other_languages(Path(app.srcdir) / "references.bib", app.config.language))
+def typeset_nodes(doctree: Any, typography_: typography.Typography) -> None:
+    """Every text node of a page typeset, but code, maths, raw markup and text in another language; a text that
+    follows an inline element (``*Source*: …``) as such."""
     for text in list(doctree.findall(nodes.Text)):
         parent = text.parent
         if parent is None or any(isinstance(node, UNTYPESET) or in_another_language(node) for node in _ancestors(parent)):
             continue
-        new = typeset(str(text))
+        new = typography_.text(str(text))
         position = parent.index(text)
         if position and not isinstance(parent[position - 1], nodes.Text):
-            new = typography.AFTER_INLINE_TYPESETTERS[app.config.language](new)
+            new = typography_.after_inline(new)
         if new != str(text):
             parent.replace(text, nodes.Text(new))
-    across, replaced = typography.ACROSS_TYPESETTERS[app.config.language], set()
+
+
+def typeset_across_elements(doctree: Any, typography_: typography.Typography) -> None:
+    """The rules that join a text and the first text of the element after it ("Solution de" + "Exercice 2.1")."""
+    replaced: set[int] = set()
     for text in list(doctree.findall(nodes.Text)):
         parent = text.parent
         if parent is None or id(text) in replaced:
@@ -595,19 +590,41 @@ def typeset_text(app: Any, doctree: Any, docname: str | None = None) -> None:
         if position + 1 >= len(parent) or isinstance(parent[position + 1], nodes.Text):
             continue
         following = next(iter(parent[position + 1].findall(nodes.Text)), None)
-        if following is not None and (both := across(str(text), str(following))) is not None:
+        if following is not None and (both := typography_.across(str(text), str(following))) is not None:
             following.parent.replace(following, nodes.Text(both[1]))
             parent.replace(text, nodes.Text(both[0]))
             replaced.add(id(following))
-    reference_words = typography.REFERENCE_WORDS.get(app.config.language, {})
+
+
+def translate_reference_words(doctree: Any, words: dict[str, str]) -> None:
+    """The words the references' style writes in English ("In Proceedings…") in the edition's language."""
     for citation in doctree.findall(nodes.citation):
         for text in list(citation.findall(nodes.Text)):
-            word = str(text).split(" ", 1)
-            if word[0] in reference_words and len(word) == 2:
-                text.parent.replace(text, nodes.Text(f"{reference_words[word[0]]} {word[1]}"))
+            first, space, rest = str(text).partition(" ")
+            if first in words and space:
+                text.parent.replace(text, nodes.Text(f"{words[first]} {rest}"))
+
+
+def typeset_read_page(app: Any, doctree: Any) -> None:
+    """A page's text typeset as soon as it is read, so that its titles reach the navigation typeset."""
+    if (typography_ := typography.TYPOGRAPHY.get(app.config.language or "")) is not None:
+        typeset_nodes(doctree, typography_)
+
+
+def typeset_text(app: Any, doctree: Any, docname: str | None = None) -> None:
+    """Typeset a page in the edition's language (:mod:`microwork.pipeline.typography`) once glued values and
+    references are in place: titles of works in another language marked as such (they keep their own typography),
+    the text, the rules across elements, the references' words and images' text alternatives."""
+    typography_ = typography.TYPOGRAPHY.get(app.config.language or "")
+    if typography_ is None:
+        return
+    mark_foreign_titles(doctree, titles_in_other_languages(Path(app.srcdir) / "references.bib", app.config.language))
+    typeset_nodes(doctree, typography_)
+    typeset_across_elements(doctree, typography_)
+    translate_reference_words(doctree, typography_.reference_words)
     for image in doctree.findall(nodes.image):
         if image.get("alt"):
-            image["alt"] = typeset(image["alt"])
+            image["alt"] = typography_.text(image["alt"])
 
 
 def _ancestors(node: Any) -> Iterator[Any]:
@@ -621,10 +638,10 @@ def title_as_text(app: Any, pagename: str, templatename: str, context: dict, doc
     ``<title>``, Sphinx escapes it elsewhere; an escaped, safe-marked title is right in both."""
     if context.get("docstitle") and not isinstance(context["docstitle"], Markup):
         context["docstitle"] = as_html_text(context["docstitle"])
-    typeset = typography.TYPESETTERS.get(app.config.language or "")
-    if typeset is not None and context.get("title"):  # the page's <title>, from the titles Sphinx collected
+    typography_ = typography.TYPOGRAPHY.get(app.config.language or "")
+    if typography_ is not None and context.get("title"):  # the page's <title>, from the titles Sphinx collected
         # as character references: the template's ``striptags`` turns every Unicode space into a plain one
-        context["title"] = typeset(context["title"]).replace("\u202f", "&#8239;").replace("\u00a0", "&#160;")
+        context["title"] = typography_.text(context["title"]).replace("\u202f", "&#8239;").replace("\u00a0", "&#160;")
 
 
 def edition_address(app: Any, pagename: str, root: str) -> str:
@@ -662,7 +679,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", link_editions, priority=450)
     app.connect("html-page-context", title_as_text, priority=100)
     app.connect("builder-inited", translate_theme_words)
-    app.connect("doctree-read", typeset_text, priority=100)  # before the titles are collected for the navigation
+    app.connect("doctree-read", typeset_read_page, priority=100)  # before the titles are collected for the navigation
     app.connect("doctree-resolved", typeset_text)
     cache_bibtex_plugin_lookups()
     register_citation_styles()

@@ -37,7 +37,7 @@ from ..analysis.book import escape_markdown
 from ..analysis.data import BIBTEX_ENTRY, BIBTEX_FIELD, is_corporate_name, latex_to_text
 from ..analysis.charts import exported, json_for_script, row_height, safe_csv_cell, spec_text
 from . import catalog_rules as rules
-from .typography import TYPESETTERS
+from .typography import TYPOGRAPHY
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .site_texts import CONFIG_TEXTS, HTML_CONFIG_TEXTS, PRINTED_TEXTS, SITE_TEXTS, TRANSLATED_OPTIONS
 
@@ -757,8 +757,8 @@ def french_data_files(notebook: dict, folder: str, files: Mapping[str, bytes]) -
 def typeset(translate: Callable[[str], str], language: str) -> Callable[[str], str]:
     """``translate`` followed by the language's typography (:mod:`microwork.pipeline.typography`): the computed texts
     (chart words, table cells, glued texts, site texts) are typeset as the prose is."""
-    typesetter = TYPESETTERS.get(language)
-    return translate if typesetter is None else lambda english: typesetter(translate(english))
+    typography = TYPOGRAPHY.get(language)
+    return translate if typography is None else lambda english: typography.text(translate(english))
 
 
 def localised_file(relative: str, content: bytes, translations: Translations, figures: bool = True) -> dict[str, bytes]:

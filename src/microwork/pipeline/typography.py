@@ -14,6 +14,8 @@ values are in place, so that computed texts follow the same rules as the prose.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 NARROW = "\u202f"
 NO_BREAK = "\u00a0"
@@ -84,8 +86,17 @@ def french(text: str) -> str:
     return _outside_kept(text, _typeset)
 
 
-TYPESETTERS = {"fr": french}  # by language: the typography each edition's text gets
-AFTER_INLINE_TYPESETTERS = {"fr": french_after_inline}
-ACROSS_TYPESETTERS = {"fr": elided_across}
-# The words pybtex's plain style writes in a reference (before a book's title: "In Proceedings of …"), by language.
-REFERENCE_WORDS = {"fr": {"In": "Dans"}}
+@dataclass(frozen=True)
+class Typography:
+    """How one language typesets its text: a piece of text, the text that follows an inline element, two pieces
+    of text on either side of an element's edge, and the words of the references' style."""
+
+    text: Callable[[str], str]
+    after_inline: Callable[[str], str]
+    across: Callable[[str, str], tuple[str, str] | None]
+    reference_words: dict[str, str]
+
+
+# By language: the typography each edition's text gets (the English is written as it is).
+TYPOGRAPHY = {"fr": Typography(text=french, after_inline=french_after_inline, across=elided_across,
+                               reference_words={"In": "Dans"})}  # pybtex's plain style: "In Proceedings of …"
