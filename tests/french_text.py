@@ -63,7 +63,8 @@ def site_faults(site: Path, quoted: list[str] = ()) -> dict[str, list[tuple[str,
 
 def as_printed(root: Path) -> list[str]:
     """The titles and headlines the book quotes as their sources print them (``references.bib`` titles and the names
-    of journals, books, publishers, institutions and series; the press table's headlines), each on one line with
+    of journals, books, publishers, institutions and series, and the words its notes quote; the press table's
+    headlines), each on one line with
     plain spaces and apostrophes: kept in their own language and typography."""
     import csv
 
@@ -72,6 +73,8 @@ def as_printed(root: Path) -> list[str]:
     bib = (root / "references.bib").read_text(encoding="utf-8")
     names = r"title|journal|booktitle|publisher|institution|series|school|organization|type"
     titles = [latex_to_text(t) for t in re.findall(rf"(?im)^\s*(?:{names})\s*=\s*\{{(.*)\}},?\s*$", bib)]
+    notes = re.findall(r"(?im)^\s*(?:note|howpublished)\s*=\s*\{(.*)\},?\s*$", bib)
+    titles += [latex_to_text(words) for note in notes for words in re.findall(r'"([^"]+)"', note)]  # words a note quotes
     with (root / "data" / "press_coverage.csv").open(encoding="utf-8") as handle:
         headlines = [row["headline"] for row in csv.DictReader(handle)]
     book = re.search(r"(?m)^title:\s*\"?(.*?)\"?\s*$", (root / "_config.yml").read_text(encoding="utf-8")).group(1)
@@ -102,8 +105,9 @@ WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 def english_pieces(page_html: str, quoted: list[str] = ()) -> list[str]:
     """The pieces of a page a French reader meets in English: visible text between tags, attribute texts (title,
     alt, aria-label, placeholder) and the texts of chart specs; a piece is English when it has two distinct
-    :data:`ENGLISH_ONLY` words. Left out: code, addresses, elements marked lang="en", quotations in « », titles and
-    names quoted as printed and the data's identifiers (``quoted``: :func:`as_printed`, :func:`identifiers`)."""
+    :data:`ENGLISH_ONLY` words. Left out: code, addresses, elements marked lang="en" (an English quotation must be
+    marked so, « » are not enough: a screen reader reads what lang says), titles and names quoted as printed and the
+    data's identifiers (``quoted``: :func:`as_printed`, :func:`identifiers`)."""
     body = re.sub(r"<(?P<tag>\w+)[^>]*\blang=\"en\"[^>]*>.*?</(?P=tag)>", " ", page_html, flags=re.S)
     pieces = []
     for spec in re.findall(r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', body, re.S):
@@ -115,13 +119,12 @@ def english_pieces(page_html: str, quoted: list[str] = ()) -> list[str]:
     pieces += [html.unescape(t) for t in re.split(r"<(?:/?(?:p|li|td|th|div|h\d|dt|dd|figcaption|summary|title|a|button"
                                                   r"|label|caption|blockquote)\b)[^>]*>", text)]
     found = []
-    names = [normal(title) for title in quoted]
+    names = sorted({normal(title) for title in quoted}, key=len, reverse=True)  # the longest first: a name inside a title
     for piece in pieces:
         piece = normal(re.sub(r"<[^>]+>", " ", piece))
         piece = re.sub(r"\b(?:https?|ftp)://\S+|\b(?:doi|arXiv|mailto):\S+", " ", piece)
         for name in names:
             piece = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", piece)
-        piece = re.sub(r"«[^«»]*»", " ", piece)  # a quotation, in the words of its source
         if len({w.lower() for w in WORD.findall(piece)} & ENGLISH_ONLY) >= 2:
             found.append(piece[:160])
     return found

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import microwork
+from french_text import WORD, as_printed, english_pieces, identifiers
 from microwork.pipeline.pdf import EDITIONS, footer_text, serve
 
 pytestmark = pytest.mark.browser
@@ -185,3 +187,45 @@ def test_the_french_edition_is_printed_too_in_french(pdfs, built_book, edition):
     # the charts are printed in French too: the registrations chart's axis, no number in English form
     printed = " ".join(text_of(french / "size.pdf").split())
     assert "comptes inscrits depuis la France" in printed and "14,903" not in printed and "130,900" not in printed
+
+
+def marked_english(page_html: str) -> set[tuple[str, str]]:
+    """The pairs of neighbouring words inside the elements a page marks lang="en" (titles of English works, English
+    equivalents): a PDF's text has no marks, so its English is known by these words, whatever its line breaks."""
+    texts = re.findall(r'<(\w+)[^>]*\blang="en"[^>]*>(.*?)</\1>', page_html, flags=re.S)
+    words = [WORD.findall(html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("\u2019", "'")) for _, text in texts]
+    return {(a.lower(), b.lower()) for seq in words for a, b in zip(seq, seq[1:])}
+
+
+def english_lines(path: Path, quoted: list[str], marked: set[tuple[str, str]] = frozenset()) -> list[str]:
+    """The lines of a PDF that :func:`french_text.english_pieces` reads as English, once the words its page marks
+    English (``marked``: :func:`marked_english`), the titles and names quoted as printed and the data's identifiers
+    (``quoted``) are left out."""
+    found = []
+    for line in (line for page in pages_text(path) for line in page.splitlines()):
+        tokens = WORD.findall(unicodedata.normalize("NFKC", line).replace("\u2019", "'"))
+        pairs = [(a.lower(), b.lower()) in marked for a, b in zip(tokens, tokens[1:])]
+        kept = [token for i, token in enumerate(tokens)
+                if not ((i > 0 and pairs[i - 1]) or (i < len(pairs) and pairs[i]))]
+        if len(kept) < len(tokens):
+            line = " ".join(kept)
+        found += english_pieces(html.escape(unicodedata.normalize("NFKC", line)), quoted)
+    return found
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_the_french_pdfs_have_no_english_sentence(pdfs, built_book, edition):
+    """Read in the PDFs' text, without the code that made them: what the French PDFs print, code blocks and chart
+    labels included, but the words their pages mark lang="en"."""
+    quoted = as_printed(built_book) + identifiers(built_book)
+    site = built_book / "_build" / "html" / "fr" / "chapters"
+    found = {path.name: english_lines(path, quoted, marked_english((site / f"{path.stem}.html").read_text("utf-8")))
+             for path in chapters_of(pdfs / "fr" / edition) if (site / f"{path.stem}.html").is_file()}
+    assert {name: lines for name, lines in found.items() if lines} == {}
+
+
+def test_the_pdf_check_finds_an_english_line():
+    assert english_pieces(html.escape("make book   # builds the whole book and its PDFs"), []) != []
+    assert english_pieces(html.escape("make book : construit tout le livre"), []) == []
+    marked = marked_english('<p>en anglais : <span lang="en">paid by the piece</span></p>')
+    assert marked == {("paid", "by"), ("by", "the"), ("the", "piece")}

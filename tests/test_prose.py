@@ -289,3 +289,27 @@ def test_the_check_finds_the_working_notes_named(tmp_path):
     found = naming_an_outside_file(text_files(tmp_path))
     assert found == ["page.html: ...<p>As the Dossier says (open question 4).</p>..."]
     assert naming_an_outside_file({"x.json": '{"description": "see the dossier\'s labels"}'})
+
+
+# A count glued on its own (``n_articles``, by the book's naming of glued counts) followed by a word: the word's
+# number cannot agree with every count ("1 articles", « 0 articles », "1 are"). Such a count is glued with its
+# words by ``book.glue_count``, which each edition writes by its own plural rule. Words that agree with any count ("of", "in all", "used") pass.
+BARE_COUNT = re.compile(r"\{glue:text\}`n_\w+(?::[^`]*)?`\s+(?!(?:of|in all|used|printed|a)\b)([A-Za-z]+)")
+
+
+def bare_counts(text: str) -> list[str]:
+    """The places where a glued count is followed by a word that has to agree with it."""
+    return [" ".join(match.group(0).split()) for match in BARE_COUNT.finditer(text)]
+
+
+def test_glued_counts_are_glued_with_the_words_that_agree_with_them():
+    found = problems_in_pages(bare_counts)
+    assert not found, "counts followed by words that agree with them (use book.glue_count):\n" + json.dumps(
+        found, indent=1, ensure_ascii=False)
+
+
+def test_the_check_catches_a_count_followed_by_its_noun():
+    assert bare_counts("the dates of the {glue:text}`n_undated` articles") == ["{glue:text}`n_undated` articles"]
+    assert bare_counts("{glue:text}`n_inside`\nare inside") == ["{glue:text}`n_inside` are"]
+    assert bare_counts("{glue:text}`n_unaddressed` of its topics; {glue:text}`n_articles` in all; "
+                       "the {glue:text}`undated_counted` about the study") == []

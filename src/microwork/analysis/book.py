@@ -12,7 +12,9 @@ from collections.abc import Callable
 from numbers import Integral, Real
 
 import pandas as pd
+from IPython.core.formatters import format_display_data
 from IPython.display import display
+from myst_nb.ext.glue import GLUE_PREFIX
 
 from . import language, readable
 from .language import words
@@ -35,17 +37,35 @@ def glue(name: str, value: object) -> object:
     A text is glued with its French mark too (see :mod:`microwork.analysis.language`); a number is written the
     French way by the French edition's render, from its format spec in the prose.
     """
-    from IPython.core.formatters import format_display_data
-    from myst_nb.ext.glue import GLUE_PREFIX
-
     value = plain(value)
-    bundle, metadata = format_display_data(value)
-    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    french = None
     if isinstance(value, str) and language.has_letters(value) and language.making_french():
         with language.french_pass():
-            metadata["microwork"] = {"fr": words(value)}
-    display({GLUE_PREFIX + mime: content for mime, content in bundle.items()}, raw=True, metadata=metadata)
+            french = words(value)
+    display_glued(name, value, french)
     return value
+
+
+def glue_count(name: str, count: int, one: str, other: str) -> str:
+    """Glue a count with the words that agree with it (``{glue:text}`name```): ``one`` or ``other``, English
+    texts with a ``{n}`` field, chosen in each edition by its own plural rule (see
+    :func:`microwork.analysis.language.counted`): "1 article" and "0 articles"; « 0 article », « 2 articles »."""
+    english = language.counted(plain(count), one, other)
+    french = None
+    if language.making_french():
+        with language.french_pass():
+            french = language.counted(plain(count), one, other)
+    display_glued(name, english, french)
+    return english
+
+
+def display_glued(name: str, value: object, french: str | None) -> None:
+    """Display ``value`` as myst-nb's glue does, under ``name``, with its French mark (if any) in the metadata."""
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    if french is not None:
+        metadata["microwork"] = {"fr": french}
+    display({GLUE_PREFIX + mime: content for mime, content in bundle.items()}, raw=True, metadata=metadata)
 
 
 def show_markdown(make: Callable[[], str]) -> None:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .book import cite, code_span, escape_markdown
 from .data import read_descriptor, read_table
+from .language import counted, date_text, template, words
 
 
 def constraints_text(field: dict) -> str:
@@ -58,13 +60,10 @@ def catalogue(folder: Path) -> list[dict]:
 def entry_markdown(entry: dict) -> str:
     """One table of the catalogue as Markdown: its title, description, file, size, hash and sources (texts from
     the data package are escaped, and marked for translation in a French pass)."""
-    from .book import cite, code_span, escape_markdown
-    from .language import template, words
-
     resource = entry["resource"]
     cited = ", ".join(cite(key) for key in entry["sources"]) or words("none")
-    facts = template("File {file}: {rows} rows, SHA-256 {sha}. Sources cited by its rows: {sources}.",
-                     file=code_span("data/" + resource["path"]), rows=entry["rows"],
+    facts = template("File {file}: {rows}, SHA-256 {sha}. Sources cited by its rows: {sources}.",
+                     file=code_span("data/" + resource["path"]), rows=counted(entry["rows"], "{n} row", "{n} rows"),
                      sha=code_span(entry["sha256"][:16]), sources=cited)
     return (f"## {escape_markdown(words(resource['title']))}\n\n{escape_markdown(words(resource['description']))}\n\n"
             f"{facts}")
@@ -73,9 +72,6 @@ def entry_markdown(entry: dict) -> str:
 def changelog_markdown(entry: dict) -> str:
     """One version of the data package's changelog as Markdown: its number and date as a heading, then its
     changes as a list (escaped, and marked for translation in a French pass)."""
-    from .book import escape_markdown
-    from .language import date_text, template, words
-
     heading = template("Version {version} ({date})", version=escape_markdown(entry["version"]),
                        date=date_text(entry["date"]))
     return f"## {heading}\n\n" + "\n".join(f"- {escape_markdown(words(change))}" for change in entry["changes"])

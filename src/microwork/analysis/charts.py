@@ -46,8 +46,6 @@ TITLE_LINE = 40  # characters per line of a chart or axis title (fits a 360 px p
 LINE_HEIGHT = 15  # px per line of a wrapped label
 # Vega draws a category label given as "line\nline" on several lines (the category itself stays one value).
 WRAPPED_LABEL = "split(datum.value, '\\n')"
-# Ticks of a logarithmic axis of counts, in words: 1,000 · 10,000 · 100,000 · 1 million · 10 million.
-COUNT_LABEL = "datum.value >= 1e6 ? format(datum.value / 1e6, ',') + ' million' : format(datum.value, ',')"
 # Figures go next to the kernel's working directory: chapters/figures under Jupyter Book, the run folder under
 # `microwork build` (the page links to figures/NAME.svg relative to the notebook). A kernel started at the project
 # root (plain `papermill chapters/x.ipynb out.ipynb` there) writes under the git-ignored _build instead.
@@ -458,6 +456,14 @@ def powers_of_ten(values: pd.Series) -> list[float]:
     return [10.0 ** k for k in range(low, high + 1)]
 
 
+def count_labels(ticks: list[float]) -> str:
+    """A Vega expression that writes each tick of a logarithmic axis of counts in the language being written
+    (:func:`microwork.analysis.language.count_in_words`: "1,000", "10 million"; "1 000", "10 millions",
+    "1 milliard"), each label a JSON string literal; any other value as the language writes the number."""
+    labels = [f"datum.value === {tick:.0f} ? {json.dumps(language.count_in_words(tick))} : " for tick in ticks]
+    return "".join(labels) + "format(datum.value, ',')"  # the chart's number locale is the language's
+
+
 @bilingual
 def dots_on_log_scale(frame: pd.DataFrame, category: str, value: str, kind: str, title: str, value_title: str) -> alt.Chart:
     """One dot per row on a logarithmic axis (for counts of very different sizes), coloured and shaped by kind.
@@ -470,7 +476,7 @@ def dots_on_log_scale(frame: pd.DataFrame, category: str, value: str, kind: str,
         y=category_axis(lines, None),
         x=alt.X(f"{value}:Q", title=title_text(value_title),
                 scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]),
-                axis=alt.Axis(values=ticks, labelExpr=COUNT_LABEL, labelOverlap="greedy", labelFlush=True)),
+                axis=alt.Axis(values=ticks, labelExpr=count_labels(ticks), labelOverlap="greedy", labelFlush=True)),
         tooltip=[tip(f"{category}:N"), tip(f"{value}:Q", format=",.0f"), tip(f"{kind}:N")],
     )
     dots = base.mark_point(size=110, filled=True).encode(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -170,6 +171,42 @@ def number(value: float, spec: str) -> str:
     """``format(value, spec)`` in the language being written."""
     text = format(value, spec)
     return text if current() == SOURCE_LANGUAGE else french_number(text)
+
+
+def plural_category(count: float, language: str | None = None) -> str:
+    """The CLDR plural category of ``count`` in ``language`` (the one being written by default), by Babel:
+    "one" for 1 in English but for 0 and 1 in French, else "other" (or "many", which French uses for a million)."""
+    from babel import Locale
+
+    return Locale.parse(BABEL_LOCALES[language or current()]).plural_form(count)
+
+
+def counted(count: int, one: str, other: str) -> str:
+    """A count and the words that agree with it, in the language being written: ``one`` or ``other`` (English
+    texts with a ``{n}`` field) chosen by the language's plural rule, so that English writes "1 article",
+    "0 articles" and French « 0 article », « 2 articles »; in a French pass, a mark whose translation (of the
+    chosen English form) the render fills with the French number."""
+    form = one if plural_category(count) == "one" else other
+    if current() == SOURCE_LANGUAGE:
+        return form.format(n=number(count, ",d"))
+    return template_mark(form, values={"n": number(count, ",d")}, forms=[one, other])
+
+
+def count_in_words(value: float) -> str:
+    """A round count as an axis writes it in the language being written: in figures below a million ("100,000",
+    « 100 000 »), else in CLDR's long compact form with the word agreeing with the number shown ("1 million",
+    "10 million", "1 billion"; « 1 million », « 10 millions », « 1 milliard »)."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    locale = Locale.parse(BABEL_LOCALES[current()])
+    if value < 1e6:
+        return number(value, ",.0f")
+    power = int(math.log10(value) // 3 * 3)  # 6 (millions), 9 (billions), ...
+    shown = value / 10 ** power
+    patterns = locale.compact_decimal_formats["long"]
+    pattern = patterns[plural_category(shown) if plural_category(shown) in patterns else "other"][str(10 ** power)]
+    return pattern.prefix[0] + format_decimal(shown, locale=locale) + pattern.suffix[0]
 
 
 def in_language(text: str) -> str:

@@ -32,3 +32,6 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 PDF_EDITIONS = {"teachers": "Teachers' edition (with solutions)", "students": "Students' edition"}
 PAGE_OF = "page {number} of {total}"
 PRINTED_TEXTS = (*PDF_EDITIONS.values(), PAGE_OF, "Contents")
+
+# The fields of references.bib written in the book's own words about a work (translated; a title in [brackets] too).
+BIBLIOGRAPHY_TEXTS = ("note", "howpublished")

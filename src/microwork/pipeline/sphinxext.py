@@ -37,7 +37,7 @@ from sphinx.util import logging
 
 from microwork.analysis.data import bibliography_fields
 from microwork.pipeline import typography
-from microwork.pipeline.site_texts import GENERATED_PAGES, LANGUAGE_NAMES, PAGE_DESCRIPTION, SEARCH_BOX, THEME_TEXTS
+from microwork.pipeline.site_texts import BIBLIOGRAPHY_TEXTS, GENERATED_PAGES, LANGUAGE_NAMES, PAGE_DESCRIPTION, SEARCH_BOX, THEME_TEXTS
 from microwork.pipeline.citations import register_citation_styles
 from microwork.pipeline.stylesheet import SITE_STYLESHEET, write_site_stylesheet
 
@@ -534,16 +534,28 @@ UNTYPESET = (nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.ma
              nodes.doctest_block)
 
 
+# Words a note quotes: in straight double quotes in references.bib, in « » once the note is translated (the edition
+# renders its own copy of references.bib, whose notes are translated).
+QUOTED_WORDS = re.compile(r'"([^"]{3,})"|«[\s\u00a0\u202f]*([^«»]{3,}?)[\s\u00a0\u202f]*»')
+
+
 @functools.lru_cache(maxsize=4)
 def titles_in_other_languages(bibliography: Path, language: str) -> tuple[tuple[str, str], ...]:
     """The titles of ``references.bib`` written in another language than ``language`` (its ``langid``, e.g.
-    ``english``), with that language's code: kept as written, and marked as such, in the references."""
+    ``english``), and the names of their journals and proceedings, with that language's code: kept as written, and marked as such, in the references. So are the
+    words such a work prints that its notes quote ("the address reads "crowdworkers saddled with…""): a
+    translation of the note keeps them as written, between « »."""
     codes = {"english": "en", "french": "fr"}
     if not bibliography.is_file():
         return ()
-    fields = bibliography_fields(bibliography.read_text(encoding="utf-8"))
-    return tuple((entry["title"], codes[entry["langid"]]) for entry in fields.values()
-                 if entry.get("title") and codes.get(entry.get("langid", "")) not in (None, language))
+    foreign = [entry for entry in bibliography_fields(bibliography.read_text(encoding="utf-8")).values()
+               if codes.get(entry.get("langid", "")) not in (None, language)]
+    titles = [(entry[name], codes[entry["langid"]]) for entry in foreign for name in ("title", "journal", "booktitle")
+              if entry.get(name)]
+    quoted = [(re.sub(r"[\s\u00a0\u202f]+([;:!?])", r"\1", "".join(words)), codes[entry["langid"]])  # as written
+              for entry in foreign for field in BIBLIOGRAPHY_TEXTS
+              for words in QUOTED_WORDS.findall(entry.get(field, ""))]
+    return tuple(titles + quoted)
 
 
 def mark_foreign_titles(doctree: Any, titles: tuple[tuple[str, str], ...]) -> None:
@@ -551,12 +563,31 @@ def mark_foreign_titles(doctree: Any, titles: tuple[tuple[str, str], ...]) -> No
     ``language-xx`` (docutils writes it ``lang="xx"``, as HTML asks: screen readers read it in its language)."""
     for citation in doctree.findall(nodes.citation):
         for text in list(citation.findall(nodes.Text)):
-            match = next(((title, code) for title, code in titles if title in text), None)
-            if match is None or isinstance(text.parent, nodes.inline):
-                continue
-            before, title, after = str(text).partition(match[0])
-            pieces = [nodes.Text(before), nodes.inline("", title, classes=[f"language-{match[1]}"]), nodes.Text(after)]
-            text.parent.replace(text, [piece for piece in pieces if not isinstance(piece, nodes.Text) or str(piece)])
+            if not isinstance(text.parent, nodes.inline):
+                pieces = foreign_pieces(str(text), titles)
+                if len(pieces) > 1:
+                    text.parent.replace(text, pieces)
+
+
+@functools.lru_cache(maxsize=None)
+def as_typeset(title: str) -> re.Pattern[str]:
+    """A pattern that finds ``title`` in a text, also once typeset the French way (a no-break space before
+    ``; : ! ?``, a typographic apostrophe): a translation of the note that quotes it was typeset as a whole."""
+    pattern = "".join(r"[\s\u00a0\u202f]?" + re.escape(c) if c in ";:!?" else "['’]" if c in "'’" else re.escape(c)
+                      for c in title)
+    return re.compile(pattern)
+
+
+def foreign_pieces(text: str, titles: tuple[tuple[str, str], ...]) -> list[Any]:
+    """``text`` as nodes: each of ``titles`` in it (every occurrence, the first found first) as an inline element of
+    class ``language-xx`` that shows it as written, the rest as text."""
+    found = next(((match, title, code) for title, code in titles if (match := as_typeset(title).search(text))), None)
+    if found is None:
+        return [nodes.Text(text)] if text else []
+    match, title, code = found
+    before, after = text[:match.start()], text[match.end():]
+    return ([nodes.Text(before)] if before else []) + [nodes.inline("", title, classes=[f"language-{code}"])] \
+        + foreign_pieces(after, titles)
 
 
 def in_another_language(node: Any) -> bool:

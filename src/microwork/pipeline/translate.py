@@ -39,7 +39,7 @@ from ..analysis.charts import exported, json_for_script, row_height, safe_csv_ce
 from . import catalog_rules as rules
 from .typography import TYPOGRAPHY
 from .layout import BuildError, Layout, read_yaml, toc_files
-from .site_texts import CONFIG_TEXTS, HTML_CONFIG_TEXTS, PRINTED_TEXTS, SITE_TEXTS, TRANSLATED_OPTIONS
+from .site_texts import BIBLIOGRAPHY_TEXTS, CONFIG_TEXTS, HTML_CONFIG_TEXTS, PRINTED_TEXTS, SITE_TEXTS, TRANSLATED_OPTIONS
 
 TRANSLATED = tuple(language for language in lang.editions() if language != lang.SOURCE_LANGUAGE)
 LOCALES = "locales"
@@ -301,6 +301,8 @@ def unescape_markdown(text: str) -> str:
 def filled(payload: dict, translate: Callable[[str], str], resolve: Callable[[str], str]) -> str | list[str]:
     """What a template mark stands for: its translated text, filled with its values, or cut into lines."""
     text = translate(payload["text"])
+    for form in payload.get("forms", ()):  # a count's other forms, looked up too: the catalogs hold every form
+        translate(form)
     if "values" in payload:
         return text.format(**{k: resolve(v) for k, v in payload["values"].items()})
     if "wrap" in payload:
@@ -632,7 +634,6 @@ def localised_config(text: str, language: str, computed: Callable[[str], str]) -
 
 
 BIBLIOGRAPHY = "references.bib"
-BIBLIOGRAPHY_TEXTS = ("note", "howpublished")  # the book's own words about a work (and a title in [brackets])
 REPORT_WORDS = "Technical Report"  # what the list of references says for a report without a ``type``
 BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 BIBTEX_MARKUP = set("{}\\")  # what a BibTeX value cannot show as text (a "%" is written "\\%")
