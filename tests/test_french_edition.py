@@ -111,10 +111,11 @@ def test_the_english_detector_sees_english_in_text_attributes_and_specs(planted)
     assert english_pieces(page) != []
 
 
-def test_the_english_detector_leaves_what_is_marked_or_quoted():
+def test_the_english_detector_leaves_what_is_marked_but_not_an_unmarked_quotation():
     page = ('<p>Un titre : <span lang="en">How many people microwork in France?</span> ; une citation '
-            '« Today, we published the report » ; <code>the_code and_more</code>.</p>')
+            '« <span lang="en">Today, we published the report</span> » ; <code>the_code and_more</code>.</p>')
     assert english_pieces(page) == []
+    assert english_pieces(page.replace('<span lang="en">Today', "Today")) != []  # « » alone: a screen reader reads French
 
 
 @pytest.mark.build

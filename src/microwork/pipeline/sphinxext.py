@@ -565,7 +565,7 @@ def mark_foreign_titles(doctree: Any, titles: tuple[tuple[str, str], ...]) -> No
         for text in list(citation.findall(nodes.Text)):
             if not isinstance(text.parent, nodes.inline):
                 pieces = foreign_pieces(str(text), titles)
-                if len(pieces) > 1:
+                if any(isinstance(piece, nodes.inline) for piece in pieces):  # a whole text may be a title
                     text.parent.replace(text, pieces)
 
 
