@@ -8,10 +8,12 @@ sit on a white panel, and its text keeps 4.5:1 contrast with what is behind it.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
+from microwork.analysis import charts, data
 from microwork.pipeline.pdf import serve
 
 pytestmark = pytest.mark.browser
@@ -192,3 +194,46 @@ def test_data_tables_under_charts_are_written_for_people(site):
         assert not [h for h in headers if RAW_HEADER.search(h)], (name, headers)
         assert not {"True", "False", "nan", "NaN", "None"} & set(cells), name
         assert not [n for n in numbers if re.search(r"\.\d{5,}|\d{5,}", n)], (name, numbers)
+
+
+BARS = """() => [...document.querySelectorAll('.mw-vega')].filter(c => c.id.includes('size-registrations')).map(chart => {
+  const svg = chart.querySelector('svg');
+  return svg ? [...svg.querySelectorAll('g.mark-rect path')].map(p => p.getBoundingClientRect().width) : null;
+})"""
+
+
+@pytest.mark.parametrize("name", ["Microworkers, the platform with the longest name this data allows",
+                                  "M" * 60])
+def test_the_longest_platform_name_the_data_allows_leaves_every_bar_drawn_on_a_phone(browser, built_book, site,
+                                                                                    site_url, name):
+    """The registrations chart as the size chapter draws it (charts.horizontal_bars), with one platform named with
+    the most characters data/datapackage.json allows, in words or as one long word (wide letters): every bar is
+    drawn, and every text stays in the chart. (A 167-character name left no bar at all.)"""
+    allowed = next(f for r in json.loads((built_book / "data" / "datapackage.json").read_text())["resources"]
+                   if r["name"] == "platform_registrations" for f in r["schema"]["fields"] if f["name"] == "platform")
+    name = name[:allowed["constraints"]["maxLength"]].ljust(allowed["constraints"]["maxLength"], "x")
+    frame = data.load_table("platform_registrations", built_book / "data").drop(columns="counts")
+    frame.loc[frame["platform"] == "Microworkers", "platform"] = name
+    spec = charts.spec_of(charts.horizontal_bars(frame, "platform", "registrations", "French registrations",
+                                                 "accounts registered from France"))
+    page_file = site / "chapters" / "size.html"
+    probe = site / "chapters" / "zz-longest-platform-name.html"
+    text = page_file.read_text(encoding="utf-8")
+    script = re.search(r'(<script type="application/json" id="spec-[^"]*size-registrations[^"]*">)(.*?)(</script>)',
+                       text, re.S)
+    probe.write_text(text[:script.start(2)] + charts.json_for_script(spec) + text[script.end(2):], encoding="utf-8")
+    try:
+        page = drawn_page(browser, f"{site_url}/chapters/{probe.name}", 390)
+        page.evaluate("() => document.querySelector('[id*=size-registrations]').scrollIntoView()")
+        page.wait_for_timeout(500)
+        widths = page.evaluate(BARS)
+        texts = [t for t in page.evaluate(MEASURE_TEXTS) if "size-registrations" in t["chart"]]
+        page.close()
+    finally:
+        probe.unlink()
+    # One bar per platform, each with a width (the smallest platform has about 1 % of the largest's accounts), and
+    # room for the bars beside the labels: 148 px for the largest with the data's own names, at least 40 px here.
+    assert widths and len(widths[0]) == len(frame) and min(widths[0]) > 0 and max(widths[0]) >= 40, widths
+    assert any(name.split()[0][:20] in t["text"] for t in texts)
+    if " " in name:  # one word of 60 wide letters takes 260 px of a 390 px chart: its value labels may touch the edge
+        assert [p for p in layout_problems(texts) if "outside" in p] == []

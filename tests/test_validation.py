@@ -151,9 +151,9 @@ def test_control_character_in_header(package):
 
 @pytest.mark.parametrize("size", [10_001, 200_000])
 def test_oversize_cell(package, size):
-    corrupt(package, "Microworkers,12766", '"' + "x" * size + '",12766')
+    corrupt(package, '"section 3, list of French registrations"', '"' + "x" * size + '"')  # a field with no maxLength
     problem = refused(package).problems[0]
-    assert where(problem) == ("data/platform_registrations.csv", 3, "platform", "maxLength")
+    assert where(problem) == ("data/platform_registrations.csv", 2, "locator", "maxLength")
     assert f"the cell has {size:,} characters, more than 10,000" in problem.message
 
 

@@ -49,8 +49,9 @@ def fields_table(resource: dict) -> pd.DataFrame:
 def catalogue(folder: Path) -> list[dict]:
     """For each table: its descriptor, row count, hash and the sources its rows cite."""
     entries = []
-    for resource in read_descriptor(folder)["resources"]:
-        rows, sha256 = read_table(resource, folder)
+    package = read_descriptor(folder)
+    for resource in package["resources"]:
+        rows, sha256 = read_table(resource, folder, units=package.get("x-units", {}))
         source_fields = [f["name"] for f in resource["schema"]["fields"] if f.get("x-bibtex-key")]
         sources = sorted({row[f] for row in rows for f in source_fields if row[f]})
         entries.append({"resource": resource, "rows": len(rows), "sha256": sha256, "sources": sources})

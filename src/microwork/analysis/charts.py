@@ -106,8 +106,12 @@ alt.theme.register("microwork", enable=True)(theme)
 
 
 def wrapped(text: object, width: int) -> list[str]:
-    """``text`` cut into lines of at most ``width`` characters, at spaces (a longer word keeps its own line)."""
-    return textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [""]
+    """``text`` cut into lines of at most ``width`` characters, at spaces (a longer word keeps its own line); a word
+    longer than a label's line (:data:`LABEL_LINE`) is cut too, or a label of one long word would take a phone's
+    whole chart and leave no room for the bars."""
+    words = [piece for word in str(text).split(" ")
+             for piece in (textwrap.wrap(word, max(width, LABEL_LINE)) if len(word) > max(width, LABEL_LINE) else [word])]
+    return textwrap.wrap(" ".join(words), width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def title_text(text: str) -> str | list[str]:
@@ -203,7 +207,9 @@ def horizontal_bars(
     )
     base = alt.Chart(frame).encode(
         y=category_axis(label, sort),
-        x=alt.X(f"{value}:Q", title=title_text(value_title), axis=alt.Axis(format=",.0f"),
+        # The value axis's title ends where the bars end: with long labels the bars' area is narrow, and a centred
+        # title would run past the chart's right edge on a phone.
+        x=alt.X(f"{value}:Q", title=title_text(value_title), axis=alt.Axis(format=",.0f", titleAnchor="end"),
                 scale=alt.Scale(**room_for_labels(frame[value]))),
         tooltip=[tip(f"{category}:N"), tip(f"{value}:Q", format=",.0f")],
     )

@@ -23,6 +23,7 @@ import pandas as pd
 from . import language
 from .paths import data_dir, project_root
 from .descriptor import DESCRIPTOR, referenced_resources, validate_descriptor
+from .meaning import Units
 from .validate import DataValidationError, Problem, check_table, table_problems, validate_table
 
 PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object", "date": "object"}
@@ -169,12 +170,12 @@ def record_read(path: Path, sha256: str) -> None:
             handle.write(f"{sha256}  {path.resolve()}\n")
 
 
-def read_table(descriptor: dict[str, Any], folder: Path,
-               references: dict[str, list[dict[str, Any]]] | None = None) -> tuple[list[dict[str, Any]], str]:
+def read_table(descriptor: dict[str, Any], folder: Path, references: dict[str, list[dict[str, Any]]] | None = None,
+               units: Units | None = None) -> tuple[list[dict[str, Any]], str]:
     """Read and validate one resource's file; return its typed rows and the SHA-256 of the bytes read.
 
     ``references`` holds the rows of the other tables its ``foreignKeys`` point to, by name (keys into
-    tables not given are not checked).
+    tables not given are not checked); ``units``, the package's units and their ranges (``x-units``).
     """
     path = folder / descriptor["path"]
     try:
@@ -183,7 +184,7 @@ def read_table(descriptor: dict[str, Any], folder: Path,
         raise DataValidationError([Problem(f"data/{descriptor['path']}", None, None, "file exists",
                                            "the file is missing")]) from None
     rows = validate_table(path, descriptor["schema"], bibliography_keys(folder.parent / "references.bib"),
-                          name=f"data/{descriptor['path']}", raw=raw, references=references)
+                          name=f"data/{descriptor['path']}", raw=raw, references=references, units=units)
     return rows, hashlib.sha256(raw).hexdigest()
 
 
@@ -196,9 +197,10 @@ def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:
     folder = folder or data_dir()
     package = read_descriptor(folder)
     descriptor = find_resource(package, name)
-    references = {other: read_table(find_resource(package, other), folder)[0]
+    units = package.get("x-units", {})
+    references = {other: read_table(find_resource(package, other), folder, units=units)[0]
                   for other in referenced_resources(descriptor["schema"])}
-    rows, sha256 = read_table(descriptor, folder, references)
+    rows, sha256 = read_table(descriptor, folder, references, units)
     frame = pd.DataFrame(rows, columns=[f["name"] for f in descriptor["schema"]["fields"]])
     for field in descriptor["schema"]["fields"]:
         frame[field["name"]] = frame[field["name"]].astype(PANDAS_TYPES[field.get("type", "string")])
@@ -213,9 +215,11 @@ def check_package(folder: Path | None = None) -> dict[str, int]:
     when that table has no problem of its own.
     """
     folder = folder or data_dir()
-    resources = read_descriptor(folder)["resources"]
+    package = read_descriptor(folder)
+    resources = package["resources"]
     keys = bibliography_keys(folder.parent / "references.bib")
-    tables = {item["name"]: check_table(folder / item["path"], item["schema"], keys, name=f"data/{item['path']}")
+    tables = {item["name"]: check_table(folder / item["path"], item["schema"], keys, name=f"data/{item['path']}",
+                                        units=package.get("x-units", {}))
               for item in resources}
     valid = {name: table.rows for name, table in tables.items() if not table.problems}
     problems = [problem for item in resources

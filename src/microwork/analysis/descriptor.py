@@ -295,6 +295,55 @@ def structure_problems(descriptor: Any, folder: Path | None = None) -> list[Prob
     for index, item in enumerate(resources):
         if isinstance(item, dict) and isinstance(item.get("schema"), dict):
             problems += foreign_keys_problems(item["schema"], f"resources[{index}].schema", item.get("name"), schemas)
+    units = units_problems(descriptor)
+    if problems or units:
+        return problems + units
+    for index, item in enumerate(resources):
+        problems += meaning_problems(item["schema"], f"resources[{index}].schema", descriptor.get("x-units", {}))
+    return problems
+
+
+def units_problems(descriptor: dict[str, Any]) -> list[Problem]:
+    """The package's ``x-units``: each unit the data uses, with the range of a value in it (``minimum`` ≤
+    ``maximum``, both numbers; see :mod:`microwork.analysis.meaning`)."""
+    problems: list[Problem] = []
+    units = member(descriptor, "x-units", dict, "", problems, required=False) or {}
+    for unit, bounds in units.items():
+        where = f"x-units.{unit}"
+        if not isinstance(bounds, dict) or not all(is_number(bounds.get(key)) for key in ("minimum", "maximum")):
+            problems.append(descriptor_problem(where, "x-units", f"a unit's range is {{\"minimum\": number, "
+                                                                 f"\"maximum\": number}}, not {shown(bounds)}"))
+        elif bounds["minimum"] > bounds["maximum"]:
+            problems.append(descriptor_problem(where, "x-units", "the minimum is above the maximum"))
+    return problems
+
+
+def meaning_problems(schema: dict[str, Any], where: str, units: dict[str, Any]) -> list[Problem]:
+    """What a schema says its data means, well formed: ``unit`` (a unit of ``x-units`` for a number), ``x-unit-field``
+    and ``x-at-most`` (fields of this table), ``x-calendar`` (on text); and every number states its range."""
+    problems: list[Problem] = []
+    names = field_names(schema)
+    numbers = {f["name"] for f in schema["fields"] if f.get("type") in ("integer", "number")}
+    for index, field in enumerate(schema["fields"]):
+        at, kind, rules = f"{where}.fields[{index}]", field.get("type", "string"), field.get("constraints", {})
+        for key in ("x-unit-field", "x-at-most"):
+            if key in field and field[key] not in (names if key == "x-unit-field" else numbers):
+                problems.append(descriptor_problem(f"{at}.{key}", key, f"{shown(field[key])} is not a "
+                                                   f"{'field' if key == 'x-unit-field' else 'number field'} of this table"))
+        if "x-calendar" in field and (field["x-calendar"] is not True or kind != "string"):
+            problems.append(descriptor_problem(f"{at}.x-calendar", "x-calendar",
+                                               "\"x-calendar\": true applies to a text field written YYYY-MM(-DD)"))
+        if kind not in ("integer", "number"):
+            continue
+        if "unit" in field and field["unit"] not in units:
+            problems.append(descriptor_problem(f"{at}.unit", "unit", f"the unit {shown(field['unit'])} has no range "
+                                                                     "in \"x-units\" (add it there)"))
+        ranged = "minimum" in rules and "maximum" in rules
+        if not (ranged or "unit" in field or "x-unit-field" in field):
+            problems.append(descriptor_problem(at, "range", (
+                f"the number field '{field.get('name')}' states no range: give it a unit of \"x-units\" "
+                "(\"unit\", or \"x-unit-field\" naming the field that gives each row's unit), or the constraints "
+                "minimum and maximum")))
     return problems
 
 

@@ -26,15 +26,27 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field as dataclass_field
 from pathlib import Path
 from typing import Any
 
+from .meaning import (MAX_ROWS, MAX_TABLE_BYTES, Units, calendar_problem, key_fields, key_form, mixed_script_problem,
+                      row_problems)
+
 MAX_PROBLEMS = 20
 MAX_CELL_LENGTH = 10_000
 LINE_BREAKS = "\n\r\u2028\u2029"
 REFUSED_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that change how the text around them is shown (right-to-left overrides, isolates, marks): a cell
+# "Clickworker" with U+202E reads "Clickrekrow". Refused everywhere; other format characters (Unicode category
+# Cf: zero-width spaces, soft hyphens, a byte-order mark) in single-line fields.
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Numbers as people type them into a table: ASCII digits only (Python would also read "١٢" and "1_000").
+INTEGER = re.compile(r"-?[0-9]+")
+NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 CSV_HINTS = {
     "unexpected end of data": "a quoted cell is never closed (a '\"' is missing)",
     "',' expected after '\"'": "a '\"' inside a quoted cell must be written twice (\"\")",
@@ -91,19 +103,16 @@ def parse_cell(text: str, field: dict[str, Any]) -> Any:
     if kind == "string":
         return text
     if kind == "integer":
-        if not re.fullmatch(r"[+-]?\d+", text):
-            raise ValueError(f"'{text}' is not a whole number")
+        if not INTEGER.fullmatch(text):
+            raise ValueError(f"'{text}' is not a whole number written with the digits 0-9 (a minus sign at most)")
         if len(text.lstrip("+-").lstrip("0")) > 18:  # the table's integer column holds 64 bits
             raise ValueError(f"'{text}' is too large a whole number (at most 18 digits)")
         return int(text)
     if kind == "number":
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"'{text}' is not a number") from None
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"'{text}' is not a finite number")
-        return value
+        if not NUMBER.fullmatch(text):
+            raise ValueError(f"'{text}' is not a number written with the digits 0-9 and a decimal point "
+                             "(a minus sign at most; no exponent, no thousands separator)")
+        return float(text)
     if kind == "boolean":
         if text.lower() in ("true", "1", "yes"):
             return True
@@ -112,6 +121,8 @@ def parse_cell(text: str, field: dict[str, Any]) -> Any:
         raise ValueError(f"'{text}' is not true or false")
     if kind == "date":
         try:
+            if not DATE.fullmatch(text):
+                raise ValueError
             return dt.date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"'{text}' is not a date written YYYY-MM-DD") from None
@@ -150,6 +161,11 @@ def character_problem(cell: str, multiline: bool = False) -> tuple[str, str] | N
                                    "single-line (a field allows line breaks with \"x-multiline\": true)")
         return "control character", (f"the cell holds the control character U+{ord(char):04X} at character "
                                      f"{match.start() + 1} (invisible characters are not allowed: delete it)")
+    for index, char in enumerate(cell):
+        if char in BIDI_CONTROLS or (not multiline and unicodedata.category(char) == "Cf"):
+            return "format character", (f"the cell holds the format character U+{ord(char):04X} "
+                                        f"({unicodedata.name(char, 'unnamed')}) at character {index + 1}: it changes "
+                                        "how the text is shown without being seen (delete it)")
     from .language import MARK_CHARACTERS
 
     for index, char in enumerate(cell):
@@ -192,6 +208,8 @@ def check_cell(cell: str, field: dict[str, Any], bib_keys: set[str] | None) -> t
     except ValueError as error:
         return None, [(f"type {field.get('type', 'string')}", str(error))]
     problems = check_constraints(value, field)
+    if field.get("x-calendar") and (broken := calendar_problem(text)):
+        problems.append(broken)
     if field.get("x-bibtex-key") and bib_keys is not None and value not in bib_keys:
         problems.append(("x-bibtex-key", f"'{value}' is not a key of references.bib"))
     return value, problems
@@ -256,6 +274,10 @@ def table_text(path: Path, name: str, raw: bytes | None = None) -> str:
         raw = path.read_bytes() if raw is None else raw
     except FileNotFoundError:
         raise DataValidationError([Problem(name, None, None, "file exists", "the file is missing")]) from None
+    if len(raw) > MAX_TABLE_BYTES:
+        raise DataValidationError([Problem(name, None, None, "size", (
+            f"the file has {len(raw):,} bytes, more than the project's limit of {MAX_TABLE_BYTES:,} for a table "
+            "(microwork.analysis.meaning.MAX_TABLE_BYTES)"))])
     text = decode_utf8(raw, name)
     if not text.strip():
         raise DataValidationError([Problem(name, None, None, "header", "the file is empty: a header row is expected")])
@@ -299,12 +321,20 @@ def first_row(seen: dict[Any, int], value: Any, row_number: int) -> int | None:
 
 
 def check_rows(table: CheckedTable, header: list[str], records: list[tuple[int, list[str]]],
-               schema: dict[str, Any], bib_keys: set[str] | None) -> None:
-    """Check the data rows against the schema; add their typed values and problems to ``table``."""
+               schema: dict[str, Any], bib_keys: set[str] | None, units: Units | None = None) -> None:
+    """Check the data rows against the schema and what the data means (:mod:`microwork.analysis.meaning`, with
+    the package's ``units``); add their typed values and problems to ``table``. Keys are compared in their
+    :func:`~microwork.analysis.meaning.key_form`."""
+    if len(records) > MAX_ROWS:
+        table.problems.append(Problem(table.name, MAX_ROWS + 2, None, "rows", (
+            f"the table has {len(records):,} rows, more than the project's limit of {MAX_ROWS:,} "
+            "(microwork.analysis.meaning.MAX_ROWS)")))
+        return
     by_name = {f["name"]: f for f in schema["fields"]}
+    keys = key_fields(schema)
     unique: dict[str, dict[Any, int]] = {f["name"]: {} for f in schema["fields"]
                                          if f.get("constraints", {}).get("unique")}
-    key_fields = as_names(schema.get("primaryKey", []))
+    primary = as_names(schema.get("primaryKey", []))
     seen_keys: dict[tuple, int] = {}
     for row_number, cells in records:
         if all(not c.strip(" ") for c in cells):  # a blank row; tabs and other controls are refused
@@ -316,18 +346,25 @@ def check_rows(table: CheckedTable, header: list[str], records: list[tuple[int, 
         record: dict[str, Any] = {}
         for column, cell in zip(header, cells):
             value, broken = check_cell(cell, by_name[column], bib_keys)
+            if column in keys and isinstance(value, str) and (mixed := mixed_script_problem(value)):
+                broken.append(mixed)
             table.problems += [Problem(table.name, row_number, column, rule, message) for rule, message in broken]
-            earlier = first_row(unique[column], value, row_number) if value is not None and column in unique else None
+            earlier = (first_row(unique[column], key_form(value), row_number)
+                       if value is not None and column in unique else None)
             if earlier is not None:
                 table.problems.append(Problem(table.name, row_number, column, "unique",
                                               f"'{value}' already appears in row {earlier}"))
             record[column] = value
-        if key_fields:
-            key = tuple(record.get(k) for k in key_fields)
+        table.problems += [Problem(table.name, row_number, column, rule, message)
+                           for column, rule, message in row_problems(record, schema["fields"], units or {})]
+        if primary:
+            key = tuple(key_form(record.get(k)) for k in primary)
             earlier = first_row(seen_keys, key, row_number)
             if earlier is not None:
-                table.problems.append(Problem(table.name, row_number, ",".join(key_fields), "primaryKey",
-                                              f"key {key} already appears in row {earlier}"))
+                shown = tuple(record.get(k) for k in primary)
+                table.problems.append(Problem(table.name, row_number, ",".join(primary), "primaryKey",
+                                              f"key {shown} already appears in row {earlier} (keys are compared "
+                                              "without case and Unicode variants)"))
         table.rows.append(record)
         table.row_numbers.append(row_number)
         if len(table.problems) >= MAX_PROBLEMS:
@@ -359,9 +396,10 @@ def foreign_key_problems(table: CheckedTable, schema: dict[str, Any],
 
 
 def check_table(path: Path, schema: dict[str, Any], bib_keys: set[str] | None = None, name: str | None = None,
-                raw: bytes | None = None) -> CheckedTable:
-    """Read ``path`` (or take its bytes ``raw``) and check it against ``schema``, except for foreign keys
-    into other tables (see :func:`foreign_key_problems`). Problems are returned in the result, not raised.
+                raw: bytes | None = None, units: Units | None = None) -> CheckedTable:
+    """Read ``path`` (or take its bytes ``raw``) and check it against ``schema`` and the package's ``units``, except
+    for foreign keys into other tables (see :func:`foreign_key_problems`). Problems are returned in the result,
+    not raised.
     """
     table = CheckedTable(name or path.name)
     try:
@@ -373,7 +411,7 @@ def check_table(path: Path, schema: dict[str, Any], bib_keys: set[str] | None = 
     header_cells = records[0][1] if records else []
     table.problems = header_problems(table.name, header_cells, [f["name"] for f in schema["fields"]]) if records else []
     if not table.problems:
-        check_rows(table, [cell.strip() for cell in header_cells], records[1:], schema, bib_keys)
+        check_rows(table, [cell.strip() for cell in header_cells], records[1:], schema, bib_keys, units)
         table.problems += foreign_key_problems(table, schema, {"": table.rows})
     table.problems = (table.problems + csv_problems)[:MAX_PROBLEMS]
     if not table.problems and not table.rows:
@@ -390,13 +428,15 @@ def table_problems(table: CheckedTable, schema: dict[str, Any],
 def validate_table(
     path: Path, schema: dict[str, Any], bib_keys: set[str] | None = None, name: str | None = None,
     raw: bytes | None = None, references: Mapping[str, list[dict[str, Any]]] | None = None,
+    units: Units | None = None,
 ) -> list[dict[str, Any]]:
-    """Read ``path`` (or take its bytes ``raw``, already read) and check it against ``schema``; return its rows
-    as typed dicts. ``references`` holds the rows of the other tables its ``foreignKeys`` point to, by name.
+    """Read ``path`` (or take its bytes ``raw``, already read) and check it against ``schema`` and the package's
+    ``units``; return its rows as typed dicts. ``references`` holds the rows of the other tables its
+    ``foreignKeys`` point to, by name.
 
     Raises :class:`DataValidationError` listing every problem (up to a limit).
     """
-    table = check_table(path, schema, bib_keys, name, raw)
+    table = check_table(path, schema, bib_keys, name, raw, units)
     problems = table_problems(table, schema, references or {})
     if problems:
         raise DataValidationError(problems)

@@ -21,7 +21,6 @@ import html
 import io
 import json
 import re
-import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from ..analysis import language as lang
 from ..analysis.book import escape_markdown
 from ..analysis.data import BIBTEX_ENTRY, BIBTEX_FIELD, is_corporate_name, latex_to_text
-from ..analysis.charts import exported, json_for_script, row_height, safe_csv_cell, spec_text
+from ..analysis.charts import exported, json_for_script, row_height, safe_csv_cell, spec_text, wrapped
 from . import catalog_rules as rules
 from .typography import TYPOGRAPHY
 from .layout import BuildError, Layout, read_yaml, toc_files
@@ -306,8 +305,8 @@ def filled(payload: dict, translate: Callable[[str], str], resolve: Callable[[st
     if "values" in payload:
         return text.format(**{k: resolve(v) for k, v in payload["values"].items()})
     if "wrap" in payload:
-        return "\n".join(textwrap.wrap(text, payload["wrap"], break_long_words=False, break_on_hyphens=False))
-    lines = textwrap.wrap(text, payload["lines"], break_long_words=False, break_on_hyphens=False) or [""]
+        return "\n".join(wrapped(text, payload["wrap"]))
+    lines = wrapped(text, payload["lines"])
     return lines[0] if len(lines) == 1 else lines
 
 
