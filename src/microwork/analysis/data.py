@@ -22,9 +22,10 @@ import pandas as pd
 
 from . import language
 from .paths import data_dir, project_root
+from .bibliography import bibliography_problems
 from .descriptor import DESCRIPTOR, referenced_resources, validate_descriptor
 from .meaning import Units
-from .validate import DataValidationError, Problem, check_table, table_problems, validate_table
+from .validate import MAX_PROBLEMS, DataValidationError, Problem, check_table, table_problems, validate_table
 
 PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object", "date": "object"}
 
@@ -209,7 +210,8 @@ def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:
 
 
 def check_package(folder: Path | None = None) -> dict[str, int]:
-    """Validate every table of the package; return the row count of each.
+    """Validate the bibliography (:mod:`microwork.analysis.bibliography`) and every table of the package; return the
+    row count of each table.
 
     All problems of all tables are reported together. Foreign keys into another table are checked
     when that table has no problem of its own.
@@ -222,8 +224,8 @@ def check_package(folder: Path | None = None) -> dict[str, int]:
                                         units=package.get("x-units", {}))
               for item in resources}
     valid = {name: table.rows for name, table in tables.items() if not table.problems}
-    problems = [problem for item in resources
-                for problem in table_problems(tables[item["name"]], item["schema"], valid)]
+    problems = bibliography_problems(folder.parent / "references.bib")[:MAX_PROBLEMS]
+    problems += [problem for item in resources for problem in table_problems(tables[item["name"]], item["schema"], valid)]
     if problems:
         raise DataValidationError(problems)
     return {name: len(table.rows) for name, table in tables.items()}

@@ -62,9 +62,10 @@ class Problem:
     column: str | None
     rule: str
     message: str
+    line: int | None = None  # a text file's line (references.bib), written file:line as compilers write it
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [self.file if self.line is None else f"{self.file}:{self.line}"]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
