@@ -23,9 +23,10 @@ import pandas as pd
 from . import language
 from .paths import data_dir, project_root
 from .bibliography import bibliography_problems
+from .meaning import MAX_TABLE_BYTES, Units
 from .descriptor import DESCRIPTOR, referenced_resources, validate_descriptor
-from .meaning import Units
-from .validate import MAX_PROBLEMS, DataValidationError, Problem, check_table, table_problems, validate_table
+from .validate import (MAX_PROBLEMS, DataValidationError, Problem, check_table, size_problem, table_problems,
+                       validate_table)
 
 PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object", "date": "object"}
 
@@ -180,6 +181,8 @@ def read_table(descriptor: dict[str, Any], folder: Path, references: dict[str, l
     """
     path = folder / descriptor["path"]
     try:
+        if path.stat().st_size > MAX_TABLE_BYTES:  # refused before it is read (validate_table says so)
+            raise DataValidationError([size_problem(f"data/{descriptor['path']}", path.stat().st_size)])
         raw = read_logged(path)
     except FileNotFoundError:
         raise DataValidationError([Problem(f"data/{descriptor['path']}", None, None, "file exists",

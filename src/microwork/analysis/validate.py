@@ -269,16 +269,22 @@ def decode_utf8(raw: bytes, name: str) -> str:
         raise DataValidationError([encoding_problem(body, error, name)]) from None
 
 
+def size_problem(name: str, size: int) -> Problem:
+    """A table file larger than the project's limit (:data:`~microwork.analysis.meaning.MAX_TABLE_BYTES`)."""
+    return Problem(name, None, None, "size", f"the file has {size:,} bytes, more than the project's limit of "
+                                             f"{MAX_TABLE_BYTES:,} for a table (microwork.analysis.meaning.MAX_TABLE_BYTES)")
+
+
 def table_text(path: Path, name: str, raw: bytes | None = None) -> str:
-    """Return the text of the table file (``raw``, its bytes when already read); raise if missing or empty."""
+    """Return the text of the table file (``raw``, its bytes when already read); raise if missing, too large (judged
+    before reading it) or empty."""
     try:
+        size = path.stat().st_size if raw is None else len(raw)
+        if size > MAX_TABLE_BYTES:
+            raise DataValidationError([size_problem(name, size)])
         raw = path.read_bytes() if raw is None else raw
     except FileNotFoundError:
         raise DataValidationError([Problem(name, None, None, "file exists", "the file is missing")]) from None
-    if len(raw) > MAX_TABLE_BYTES:
-        raise DataValidationError([Problem(name, None, None, "size", (
-            f"the file has {len(raw):,} bytes, more than the project's limit of {MAX_TABLE_BYTES:,} for a table "
-            "(microwork.analysis.meaning.MAX_TABLE_BYTES)"))])
     text = decode_utf8(raw, name)
     if not text.strip():
         raise DataValidationError([Problem(name, None, None, "header", "the file is empty: a header row is expected")])
