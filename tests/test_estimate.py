@@ -78,7 +78,7 @@ def test_every_size_figure_gets_a_status():
     assert table.loc["press_raw_total", "status"] == "consistent"
     assert "reproduced" not in set(table["status"])
     assert table.loc["tier_casual", "status"] == "calibrated"
-    assert "1.1990" in table.loc["tier_casual", "parameter"]
+    assert "1.19904" in table.loc["tier_casual", "parameter"]
     assert table.loc["tier_very_active", "status"] == "reported"
     assert table.loc["full_time_equivalents", "status"] == "reported"
     assert table.loc["press_sum_of_tiers", "book_value"] == 333_366
@@ -88,3 +88,10 @@ def test_contradicted_when_outside_tolerance():
     from microwork.analysis import checks
     assert checks.recomputed("x", 100, 110, checks.ROUNDED, "r", ["table:a"]).status == "contradicted"
     assert checks.recomputed("x", 100, 104, checks.ROUNDED, "r", ["table:a"]).status == "reproduced"
+
+
+def test_a_calibrated_coefficient_is_printed_with_the_digits_that_reproduce_its_target():
+    """319,096 / 1.1990 is 266,135, not the published 266,126: the printed value must give the figure back."""
+    printed = estimate.coefficient_as_printed(319_096, 266_126)
+    assert printed == "1.19904" and round(319_096 / float(printed)) == 266_126
+    assert estimate.coefficient_as_printed(1000, 500) == "2.00"

@@ -32,6 +32,17 @@ def implied_accounts_per_person(accounts: float, people: float) -> float:
     return accounts / people
 
 
+def coefficient_as_printed(accounts: float, people: float, most_decimals: int = 8) -> str:
+    """The coefficient that turns ``accounts`` into ``people`` by one division, written with the fewest decimals
+    (two at least) that still give ``people`` once rounded: 319,096 / 1.19904 is 266,126, but 319,096 / 1.1990
+    is 266,135. A printed calibrated value has to reproduce what it was calibrated to."""
+    exact = implied_accounts_per_person(accounts, people)
+    for decimals in range(2, most_decimals + 1):
+        if round(accounts / round(exact, decimals)) == round(people):
+            return f"{exact:.{decimals}f}"
+    return f"{exact:.{most_decimals}f}"
+
+
 def people_with_exempt_platforms(
     registrations: Mapping[str, int], accounts_per_person: float, exempt: Iterable[str]
 ) -> float:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from . import checks as ck
 from .estimate import (
+    coefficient_as_printed,
     distance_to_whole,
     implied_accounts_per_person,
     people_from_accounts,
@@ -113,10 +114,11 @@ def size_checks(result: SizeEstimate, tiers: pd.DataFrame, published: pd.DataFra
     value = published.set_index("figure_id")["value"]
     reason = published.set_index("figure_id")["reason"]
     chapter = published[published["chapter"] == "size"]
+    calibrated = coefficient_as_printed(result.raw_total, result.casual_published)
     checks = [
-        ck.calibrated("tier_casual", result.casual_published, f"accounts_per_person = {result.implied_accounts_per_person:.4f}",
+        ck.calibrated("tier_casual", result.casual_published, f"accounts_per_person = {calibrated}",
                       f"one division of the {result.raw_total:,} registrations gives it only with the coefficient "
-                      f"{result.implied_accounts_per_person:.3f}, chosen to match, not the published "
+                      f"{calibrated}, chosen to match, not the published "
                       f"{result.published_accounts_per_person:.2f} (which gives {result.casual_at_published_coefficient:,.0f}); "
                       + ck.reason_of(reason, "tier_casual")),
         ck.consistent("registrations_total", value["registrations_total"], result.raw_total,
