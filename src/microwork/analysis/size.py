@@ -174,5 +174,9 @@ def coincidence_odds(coefficient: float, numbers: range) -> dict[str, float]:
     alone = share_of_products_near_whole(coefficient, NEAR_WHOLE, numbers)
     divided = share_near_whole_if_divided(coefficient, NEAR_WHOLE, range(round(numbers.start * coefficient),
                                                                          round(numbers.stop * coefficient)))
-    return {"chance_one": alone, "chance_two": alone ** 2, "chance_one_if_divided": divided,
+    # Two of the three tiers landed: the chance to compare is that of at least two landings among three, not two
+    # out of the two that were picked once seen.
+    at_least_two_of_three = 3 * alone ** 2 * (1 - alone) + alone ** 3
+    return {"chance_one": alone, "chance_two": alone ** 2, "chance_two_of_three": at_least_two_of_three,
+            "chance_one_if_divided": divided,
             "numbers_from": numbers.start, "numbers_to": numbers.stop - 1, "largest_rounding_shift": coefficient / 2}
