@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -107,6 +107,21 @@ def test_search_finds_the_size_chapter_in_each_language(browser, site_url, searc
     hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))")
     assert any("size" in h for h in hits), hits
     assert problems == CLEAN
+    page.close()
+
+
+# As readers type them (issue: "266" and "14903" found nothing, and "Sénat" nothing in the English edition).
+READERS_QUERIES = [("266", "size"), ("266,126", "size"), ("266 126", "size"), ("14903", "size"),
+                   ("Sénat", "regulation"), ("Senate", "regulation"), ("Directive", "regulation")]
+
+
+@pytest.mark.parametrize("edition", ["", "fr/"])
+@pytest.mark.parametrize("query, chapter", READERS_QUERIES)
+def test_search_finds_numbers_and_names_as_readers_type_them(browser, site_url, edition, query, chapter):
+    page, problems = open_page(browser, f"{site_url}/{edition}search.html?q={quote(query)}")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))")
+    assert any(f"chapters/{chapter}.html" in h for h in hits), (query, hits)
     page.close()
 
 

@@ -13,6 +13,7 @@ from sphinx.errors import SphinxWarning
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from microwork.pipeline import sphinxext
+from microwork.pipeline.search import searchable_words
 
 PAGE = """Page
 ====
@@ -176,3 +177,10 @@ def test_editions_are_alternates_only_with_a_base_url(tmp_path):
     french = build(tmp_path / "three", extensions=LINKS, microwork_editions={"en": "../"}, language="fr",
                    html_baseurl="https://example.org/book/fr/", ogp_social_cards={"enable": False})
     assert '<link rel="alternate" hreflang="en" href="https://example.org/book/index.html" />' in head(french)
+
+
+def test_search_indexes_numbers_and_names_as_readers_type_them():
+    """Accents folded, numbers marked (Sphinx's script skips a query word of digits), grouped numbers whole."""
+    words = searchable_words(["Sénat", "14", "903", "266", "126"], "au Sénat : 14,903 et 266\u202f126")
+    assert words == ["Senat", "n14", "n903", "n266", "n126", "n14903", "n266126"]
+    assert searchable_words(["1", "27"], "1,27 and 1.27") == ["n1", "n27"]  # decimals are not thousands

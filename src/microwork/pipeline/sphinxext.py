@@ -39,6 +39,7 @@ from microwork.analysis.data import bibliography_fields
 from microwork.pipeline import typography
 from microwork.pipeline.site_texts import BIBLIOGRAPHY_TEXTS, GENERATED_PAGES, LANGUAGE_NAMES, PAGE_DESCRIPTION, SEARCH_BOX, THEME_TEXTS
 from microwork.pipeline.citations import register_citation_styles
+from microwork.pipeline.search import register_search_languages
 from microwork.pipeline.stylesheet import SITE_STYLESHEET, write_site_stylesheet
 
 LOGGER = logging.getLogger(__name__)
@@ -704,6 +705,7 @@ def link_editions(app: Any, pagename: str, templatename: str, context: dict, doc
 
 
 def setup(app: Any) -> dict[str, Any]:
+    register_search_languages(app)
     app.add_config_value("microwork_editions", {}, "html")
     app.add_config_value("microwork_texts", {}, "html")
     app.connect("config-inited", translate_theme_texts, priority=900)
