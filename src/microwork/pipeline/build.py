@@ -16,7 +16,8 @@ Steps, each printed as it happens:
 4. point ``_build/html`` at the new site in one atomic rename.
 
 A failure at any step leaves the previous ``_build/html`` as it was, and a failed render leaves no
-partial site. Build workers stop when the build process dies, and their kernels with them.
+partial site. Build workers and renders stop when the build process dies (even by ``kill -9``), and their kernels
+with them. Pruning removes only site folders the build made (they hold :data:`SITE_MARKER`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from ..analysis.notebooks import NotebookError, read_notebook, source_of
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 KEEP_SITES = 2
 COMPLETE = ".complete"  # written into a site folder once Jupyter Book has rendered it completely
+SITE_MARKER = ".microwork-site"  # written into each site folder the build makes, before anything else
 DEFAULT_CELL_TIMEOUT = 600
 
 
@@ -88,15 +90,24 @@ def expected_cost(notebook: Path) -> int:
     return len(code) + 3 * sum(source.count("show_figure(") for source in code)
 
 
-def die_with_parent() -> None:
-    """Ask Linux to stop this worker process when the build that started it dies (even by ``kill -9``).
+try:
+    PRCTL = ctypes.CDLL("libc.so.6", use_errno=True).prctl  # looked up once, before any child process starts
+except (OSError, AttributeError):  # not Linux
+    PRCTL = None
+PR_SET_PDEATHSIG = 1
 
-    The worker ends at once (the default action of SIGTERM); its kernel sees its parent gone and stops too.
+
+def die_with_build(build: int, signal_number: int) -> None:
+    """In a child process of the build process ``build``: ask Linux to send it ``signal_number`` when the build
+    dies, even by ``kill -9`` (and send it now if the build has already died).
+
+    Execution workers get SIGTERM: they end at once (its default action), and their kernels see their parent gone
+    and stop too. Renders get SIGKILL.
     """
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    if PRCTL is not None:
+        PRCTL(PR_SET_PDEATHSIG, signal_number)
+    if os.getppid() != build:
+        os.kill(os.getpid(), signal_number)
 
 
 def run_chapter(source: Path, root: Path, key: str, parameters: dict, timeout: int) -> float:
@@ -133,7 +144,8 @@ def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int,
     order = sorted(jobs, key=lambda notebook: -expected_cost(notebook))
     say(f"executing {len(order)} chapter(s) with papermill, {workers} at a time: " + ", ".join(n.stem for n in order))
     failures = []
-    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=die_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=die_with_build,
+                             initargs=(os.getpid(), signal.SIGTERM)) as pool:
         futures = {pool.submit(run_chapter, nb, root, jobs[nb], {}, timeout): nb for nb in order}
         started()  # the first submission forked every worker
         for done, future in enumerate(as_completed(futures), start=1):
@@ -263,8 +275,11 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, 
     their files are linked into the new site as they are.
 
     Each runs ``microwork.pipeline.render`` in a fresh process: the same call as ``jupyter-book build -W -n
-    --keep-going``, without the command-line start-up.
+    --keep-going``, without the command-line start-up; it is killed if the build dies. A file that could not be
+    written is raised as the :class:`OSError` it was.
     """
+    output.mkdir(parents=True, exist_ok=True)
+    (output / SITE_MARKER).write_text(f"{output.name}: made by microwork build, process {os.getpid()}\n")
     html = output / "_build" / "html"
     folders = {language: html if language == SOURCE_LANGUAGE else output / language / "_build" / "html"
                for language in stages}
@@ -275,7 +290,8 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, 
         for language, write in stages.items():
             running[language] = subprocess.Popen(
                 [sys.executable, "-m", "microwork.pipeline.render", str(write()), str(folders[language])],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                preexec_fn=functools.partial(die_with_build, os.getpid(), signal.SIGKILL))
     except BaseException:
         for process in running.values():
             process.kill()
@@ -286,6 +302,9 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, 
     failed = {language: text for language, (text, code) in results.items() if code != 0}
     if failed:
         shutil.rmtree(output, ignore_errors=True)  # a failed render leaves nothing behind
+        for text in failed.values():
+            if (error := file_error(text, output)) is not None:
+                raise error
         messages = []
         for language, text in failed.items():
             lines = text.splitlines()
@@ -308,6 +327,19 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, 
 EDITION_NAMES = {"en": "English", "fr": "French"}
 
 
+def file_error(render_output: str, site: Path) -> OSError | None:
+    """The file-system error a render printed as its last line (JSON: errno, strerror, filename; see
+    :mod:`microwork.pipeline.render`), if any; an error that names no file is placed in ``site``, being written."""
+    lines = render_output.splitlines()
+    try:
+        found = json.loads(lines[-1]) if lines else None
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or "errno" not in found:
+        return None
+    return OSError(found["errno"], found["strerror"], found["filename"] or str(site))
+
+
 def report_coverage(translations: Translations) -> None:
     """Print, for each catalog with something missing, how many of its texts are untranslated or fuzzy."""
     missing = 0
@@ -324,7 +356,9 @@ def publish(layout: Layout, site_html: Path) -> Path:
     """Make ``_build/html`` point to the new site with one atomic rename; prune old sites."""
     link = layout.html
     if link.exists() and not link.is_symlink():  # a site built by a plain `jupyter-book build .`
-        link.rename(layout.sites / f"plain-{time.strftime('%Y%m%d-%H%M%S')}")
+        plain = layout.sites / f"plain-{time.strftime('%Y%m%d-%H%M%S')}"
+        link.rename(plain)
+        (plain / SITE_MARKER).write_text(f"{plain.name}: moved here by microwork build, process {os.getpid()}\n")
     temporary = layout.build / "html.new"
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
@@ -336,13 +370,15 @@ def publish(layout: Layout, site_html: Path) -> Path:
 
 def prune_sites(layout: Layout) -> None:
     """Remove the sites that are not the published one: partial ones (a render that was killed) and all but the
-    newest of the older complete ones."""
-    sites = layout.sites
+    newest of the older complete ones. Only the folders the build made (holding :data:`SITE_MARKER`) directly in
+    the real ``sites`` folder are candidates: never a folder someone keeps there, nor what a link points to."""
+    sites = layout.sites.resolve()  # ``_build`` may be a link to another disk
     if not sites.is_dir():
         return
     link = layout.html
     current = link.resolve().parents[1] if link.is_symlink() else None
-    older = sorted((p for p in sites.iterdir() if p != current), key=lambda p: p.stat().st_mtime)
+    made = [p for p in sites.iterdir() if p != current and not p.is_symlink() and (p / SITE_MARKER).is_file()]
+    older = sorted(made, key=lambda p: p.stat().st_mtime)
     partial = [p for p in older if not (p / COMPLETE).exists() and not p.name.startswith("plain-")]
     complete = [p for p in older if p not in partial]
     for old in partial + complete[:-(KEEP_SITES - 1) or None]:

@@ -6,6 +6,7 @@ written down once:
 ``_build/html``                          a link to the newest complete site (``_build/sites/<site>/_build/html``)
 ``_build/.cache/chapters/<chapter>/``    a chapter's cached execution (see :mod:`microwork.pipeline.cache`)
 ``_build/.stage``, ``_build/sites``      the staged copy of the book and the rendered sites
+``_build/sites/<site>/.microwork-site``  marks a site folder the build made: the only folders it ever prunes
 ``_build/.stage-fr``                     the staged French copy (its site is ``fr/`` inside the English one)
 ``_build/failed``, ``_build/runs``       notebooks of failed chapters, and ``microwork run`` results
 ``_build/pdf/<edition>``                 PDFs (``students``, ``teachers``: see :mod:`microwork.pipeline.pdf`)

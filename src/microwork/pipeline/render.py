@@ -5,27 +5,69 @@ contents, nitpicky, warnings as errors), called through Jupyter Book's own ``bui
 notebook execution switched off: the staged notebooks were executed by papermill. The staged
 ``_config.yml`` is the book's own (``execute_notebooks: force`` for a plain ``jupyter-book build .``);
 Jupyter Book merges ``confoverrides`` after it, so :data:`OVERRIDES` win.
+
+Its output is plain text (no colours: the build relays it). When a file cannot be written (a full disk, a
+read-only folder), its last line is that error as JSON (``errno``, ``strerror``, ``filename``), for the build to
+report in one line.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
 from pathlib import Path
 
 from jupyter_book.sphinx import build_sphinx
+from sphinx.util.console import nocolor
 
 
 OVERRIDES = {"nb_execution_mode": "off", "nitpicky": True, "latex_individualpages": False}
 
 
+class FileErrors:
+    """The file-system errors Sphinx only logs as warnings ("error writing file …: [Errno 28] …"), noted as each
+    log record is made."""
+
+    def __init__(self) -> None:
+        self.found: list[OSError] = []
+        self.make_record = logging.getLogRecordFactory()
+        logging.setLogRecordFactory(self.record)
+
+    def record(self, *args, **kwargs) -> logging.LogRecord:
+        """Make a log record as usual, noting any file-system error among its arguments."""
+        made = self.make_record(*args, **kwargs)
+        if isinstance(made.args, tuple):
+            self.found += [argument for argument in made.args if isinstance(argument, OSError)]
+        return made
+
+
+def file_error(error: BaseException | None) -> OSError | None:
+    """The file-system error behind ``error`` (Sphinx wraps an extension's errors), if there is one."""
+    while error is not None and not isinstance(error, OSError):
+        error = getattr(error, "orig_exc", None) or error.__cause__ or error.__context__
+    return error
+
+
 def render(stage: Path, html: Path) -> int:
-    """Build ``stage`` into ``html``; return 0 on success (warnings count as failures)."""
+    """Build ``stage`` into ``html``; return 0 on success (warnings count as failures). If a file could not be
+    written, print that error as JSON last."""
+    nocolor()
+    logged = FileErrors()
     error = build_sphinx(
         stage, html, use_external_toc=True, noconfig=True, path_config=str(stage / "_config.yml"),
         confoverrides={**OVERRIDES, "external_toc_path": (stage / "_toc.yml").as_posix()},
         builder="html", warningiserror=True, keep_going=True, freshenv=True, quiet=True,
     )
-    return 0 if error is None or error == 0 else 1
+    if error is None or error == 0:
+        return 0
+    failure = file_error(error) if isinstance(error, BaseException) else None
+    if failure is None and logged.found:
+        failure = logged.found[0]
+    if failure is not None:
+        print(json.dumps({"errno": failure.errno, "strerror": failure.strerror or str(failure),
+                          "filename": failure.filename and str(failure.filename)}), flush=True)
+    return 1
 
 
 if __name__ == "__main__":
