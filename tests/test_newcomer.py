@@ -1,8 +1,10 @@
-"""A newcomer's first five minutes: a wrong Python, a half-made venv, a missing npm, papermill at the root."""
+"""A newcomer's first five minutes: a wrong Python, a half-made venv, another Python, a missing npm, papermill at
+the root."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,29 +19,34 @@ from conftest import copy_book
 MAKE = shutil.which("make")
 needs_make = pytest.mark.skipif(MAKE is None, reason="make is not installed")
 
-FAKE_PYTHON_312 = """#!/bin/sh
-# Stands for a python3.12: it tells its version; any other call would be an install, which must not happen.
-if [ "$1" = "--version" ]; then echo "Python 3.12.0"; exit 0; fi
-echo "fake python3.12 called with: $*" >&2
+ACCEPTED = "3.11, 3.12 or 3.13"  # the Pythons the Makefile accepts (PYTHONS_OK)
+
+
+def fake_text(version: str) -> str:
+    """A stand-in for a python of ``version``: it tells its version; any other call would be an install, which
+    must not happen."""
+    return f"""#!/bin/sh
+if [ "$1" = "--version" ]; then echo "Python {version}"; exit 0; fi
+echo "fake python{version} called with: $*" >&2
 exit 3
 """
 
 
-def fake_python(folder: Path, text: str = FAKE_PYTHON_312) -> Path:
-    """An executable script at ``folder/python3.12`` that behaves like ``text`` says."""
+def fake_python(folder: Path, text: str = fake_text("3.10.0"), name: str = "python3.10") -> Path:
+    """An executable script at ``folder/name`` that behaves like ``text`` says (by default, a python3.10)."""
     folder.mkdir(parents=True, exist_ok=True)
-    script = folder / "python3.12"
+    script = folder / name
     script.write_text(text)
     script.chmod(0o755)
     return script
 
 
-def real_python_312() -> list[str]:
-    """A real python3.12 on this machine (on PATH or installed by pyenv), if one runs."""
-    candidates = [shutil.which("python3.12"), *sorted(Path.home().glob(".pyenv/versions/3.12*/bin/python3.12"))]
+def real_python_310() -> list[str]:
+    """A real python3.10 on this machine (on PATH or installed by pyenv), if one runs."""
+    candidates = [shutil.which("python3.10"), *sorted(Path.home().glob(".pyenv/versions/3.10*/bin/python3.10"))]
     for found in filter(None, candidates):
         result = subprocess.run([str(found), "--version"], capture_output=True, text=True)
-        if result.returncode == 0 and result.stdout.startswith("Python 3.12"):
+        if result.returncode == 0 and result.stdout.startswith("Python 3.10"):
             return [str(found)]
     return []
 
@@ -60,14 +67,15 @@ def book(tmp_path: Path) -> Path:
 
 
 @needs_make
-@pytest.mark.parametrize("kind", ["fake", *(["real"] if real_python_312() else [])])
+@pytest.mark.parametrize("kind", ["fake", *(["real"] if real_python_310() else [])])
 def test_wrong_python_stops_at_once_with_one_line(book, tmp_path, kind):
-    python = fake_python(tmp_path / "bin") if kind == "fake" else real_python_312()[0]
+    python = fake_python(tmp_path / "bin") if kind == "fake" else real_python_310()[0]
     result, seconds = make(book, f"PYTHON={python}", "book")
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert "Python 3.12" in lines[0] and "needs Python 3.11" in lines[0] and "make PYTHON=python3.11 book" in lines[0]
+    assert "Python 3.10" in lines[0] and f"needs Python {ACCEPTED}" in lines[0]
+    assert re.search(r"make PYTHON=python3\.1[123] book", lines[0]), lines[0]  # one found here, or one to install
     assert result.stdout == ""
     assert seconds < 5
     assert not (book / ".venv").exists()
@@ -92,9 +100,9 @@ def half_made(book: Path, python: Path | str, stamp: bool) -> None:
 
 
 @needs_make
-@pytest.mark.parametrize("case", ["no stamp", "stamp but python 3.12", "stamp but python gone"])
+@pytest.mark.parametrize("case", ["no stamp", "stamp but python 3.10", "stamp but python gone"])
 def test_half_made_venv_is_made_again_from_scratch(book, tmp_path, case):
-    python = {"no stamp": sys.executable, "stamp but python 3.12": fake_python(tmp_path / "bin"),
+    python = {"no stamp": sys.executable, "stamp but python 3.10": fake_python(tmp_path / "bin"),
               "stamp but python gone": tmp_path / "removed-python"}[case]
     half_made(book, python, stamp=case != "no stamp")
     result, seconds = make(book, "-n", f"PYTHON={sys.executable}", "book")  # dry run: says what it would do
@@ -111,6 +119,42 @@ def test_sound_venv_is_kept(book):
     assert result.returncode == 0, result.stderr
     assert "-m venv" not in result.stdout and "rm -rf" not in result.stdout
     assert "microwork build" in result.stdout
+
+
+def venv_of_this_python(book: Path) -> str:
+    """A sound .venv of the running Python; its X.Y."""
+    half_made(book, sys.executable, stamp=True)
+    return "%d.%d" % sys.version_info[:2]
+
+
+@needs_make
+def test_venv_is_kept_for_the_same_python(book, tmp_path):
+    version = venv_of_this_python(book)
+    python = fake_python(tmp_path / "bin", fake_text(f"{version}.99"), f"python{version}")
+    result, _ = make(book, "-n", f"PYTHON={python}", "book")
+    assert result.returncode == 0, result.stderr
+    assert "-m venv" not in result.stdout and "rm -rf" not in result.stdout
+
+
+@needs_make
+def test_another_accepted_python_makes_the_venv_again(book, tmp_path):
+    version = venv_of_this_python(book)
+    other = "3.13" if version != "3.13" else "3.12"
+    python = fake_python(tmp_path / "bin", fake_text(f"{other}.0"), f"python{other}")
+    result, seconds = make(book, "-n", f"PYTHON={python}", "book")
+    assert result.returncode == 0, result.stderr
+    assert f".venv is Python {version} but {python} is Python {other}: making it again" in result.stdout
+    assert f"rm -rf .venv && {python} -m venv .venv" in result.stdout
+    assert seconds < 5
+
+
+@needs_make
+def test_a_refused_python_given_with_a_sound_venv_is_refused(book, tmp_path):
+    venv_of_this_python(book)
+    result, _ = make(book, "-n", f"PYTHON={fake_python(tmp_path / 'bin')}", "book")
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1 and f"needs Python {ACCEPTED}" in result.stderr
+    assert (book / ".venv" / ".installed").exists()
 
 
 @needs_make

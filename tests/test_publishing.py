@@ -50,7 +50,7 @@ def test_binder_installs_the_full_lock(repo_root):
     assert lines == ["-r ../requirements.lock", "-e ."]
     assert (repo_root / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
     environment = yaml.safe_load((repo_root / "environment.yml").read_text())
-    assert "python=3.11" in environment["dependencies"]
+    assert "python>=3.11,<3.14" in environment["dependencies"]  # as requires-python in pyproject.toml
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip, "the book's package must be installed for the notebooks to import it"
 
