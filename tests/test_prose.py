@@ -24,7 +24,7 @@ ALLOWED = [
     r"\b3F\b",                                            # the Danish union's name
     r"\bbac\+2\b",                                        # French diploma level
     r"\baged \d+ to \d+",                                  # an age band (a definition, not a result)
-    r"\bPython 3\.\d+|\bCC BY 4\.0|\bUTF-8",                # names of versions and standards
+    r"\bPython 3\.\d+(?:, 3\.\d+)*(?: or 3\.\d+)?|\bCC BY 4\.0|\bUTF-8",  # names of versions and standards
 ]
 # Stripped before looking for digits: code, MyST roles, substitutions, links' targets, directive options.
 STRIP = [
