@@ -138,14 +138,24 @@ def normal(text: str) -> str:
 
 
 def identifiers(root: Path) -> list[str]:
-    """The data package's field names and allowed values (``casual``, ``very_active``, ``true``): names a reader
-    types in the data, the same in every edition."""
+    """The data package's field names, allowed values (``casual``, ``very_active``, ``true``) and its own schema
+    properties (``x-at-most``, ``x-calendar``): names a reader types in the data, the same in every edition."""
     import json
 
     package = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    found = {"true", "false"}
+    found = {"true", "false"} | schema_properties(package)
     for resource in package["resources"]:
         for field in resource["schema"]["fields"]:
             found.add(field["name"])
             found.update(str(value) for value in field.get("constraints", {}).get("enum", []))
     return sorted(found, key=len, reverse=True)
+
+
+def schema_properties(node: object) -> set[str]:
+    """The names of the properties the data package adds to Frictionless (keys beginning ``x-``), at any depth."""
+    if isinstance(node, dict):
+        return {key for key in node if key.startswith("x-")} | {
+            name for value in node.values() for name in schema_properties(value)}
+    if isinstance(node, list):
+        return {name for value in node for name in schema_properties(value)}
+    return set()

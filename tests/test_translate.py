@@ -168,7 +168,7 @@ ENGLISH_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3}){2,}|\d{2,3},\d{3}|
 # Numbers that are names, not quantities: section and figure numbers ("2.1", "Fig. 2.1", also inside the links to
 # them), the licence CC BY 4.0, a software version, an arXiv identifier.
 NOT_QUANTITIES = re.compile(r'<span class="(?:section|caption)-number">.*?</span>|<a [^>]*>.*?</a>|CC BY \d\.\d|'
-                            r"Python \d+\.\d+|arXiv\s\d+\.\d+", re.S)
+                            r"Python \d+\.\d+(?:(?:,| or| ou) \d+\.\d+)*|arXiv\s\d+\.\d+", re.S)
 
 
 def visible_text(page: Path | str) -> str:
