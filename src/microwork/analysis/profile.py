@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .data import source_labels
 from .readable import stated
 
 def stated_row(row: pd.Series) -> str:
@@ -77,9 +78,10 @@ def same_figure_twice(survey: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def profile_checks(survey: pd.DataFrame, reason: str) -> list:
+def profile_checks(survey: pd.DataFrame, reason: str, published: pd.DataFrame | None = None) -> list:
     """A status for every survey figure: a rounding of a more precise figure of the same statistic is consistent,
-    the rest reported with ``reason`` (the survey's reason in ``data/report_reasons.csv``)."""
+    and so is a row that quotes again a figure of ``published`` (``published_figures``, by its ``restates``) with
+    the same value; the rest reported with ``reason`` (the survey's reason in ``data/report_reasons.csv``)."""
     from . import checks as ck
 
     indexed = survey.set_index("indicator")
@@ -89,4 +91,20 @@ def profile_checks(survey: pd.DataFrame, reason: str) -> list:
         if is_rounding(a, b):
             roundings.append(ck.consistent(rounded, b["value"], a["value"], precise,
                                            f"a rounding of {a['value']:g} % ({a['source']}), same denominator"))
-    return ck.reported_otherwise(survey["indicator"], roundings, default=reason)
+    return ck.reported_otherwise(survey["indicator"], roundings + restated_figures(survey, published), default=reason)
+
+
+def restated_figures(survey: pd.DataFrame, published: pd.DataFrame | None) -> list:
+    """A check for each survey row whose ``restates`` names a figure of ``published``: consistent when the row
+    quotes the same value (or a rounding of it), reported otherwise (see :func:`~microwork.analysis.checks.consistent`)."""
+    from . import checks as ck
+
+    if published is None or "restates" not in survey:
+        return []
+    figures, found = published.set_index("figure_id"), []
+    for _, row in survey[survey["restates"].notna()].iterrows():
+        figure = figures.loc[row["restates"]]
+        source = source_labels().get(figure["source"], figure["source"])
+        found.append(ck.consistent(row["indicator"], float(row["value"]), float(figure["value"]), row["restates"],
+                                   f"quotes again the figure for {figure['description']} ({source})", row["comparator"]))
+    return found

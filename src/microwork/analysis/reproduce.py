@@ -91,7 +91,7 @@ def collect_checks(accounts_per_person: float | None = None) -> pd.DataFrame:
     survey = survey.assign(description=survey["description"] + " (" + survey["denominator"] + ")")
     rows.append(published_rows("survey_profile", survey, "indicator", "description", "profile"))
     verdicts.update({c.figure_id: c for c in profile.profile_checks(load_table("survey_profile"),
-                                                                     reasons["survey_profile"])})
+                                                                     reasons["survey_profile"], published)})
 
     workforces = workforces.assign(value=workforces["persons"].astype(float),
                                    key=identifiers("workforce", workforces["workforce"]))

@@ -11,6 +11,7 @@ Each uncertain input is drawn uniformly from a range given as chapter parameters
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ INPUTS = {
 }
 TIERS = ["casual", "routine", "very_active"]
 LEVELS = (0.05, 0.5, 0.95)  # quantiles reported: a 90 % interval and the median
+NO_MULTIHOMING = 1.0  # one account per person: the lowest the multihoming coefficient can be
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,14 @@ def intervals(draws: pd.DataFrame, levels: tuple[float, ...] = LEVELS) -> pd.Dat
     table = draws[TIERS].quantile(list(levels)).T
     table.columns = [f"q{round(level * 100):02d}" for level in levels]
     return table.rename_axis("tier").reset_index()
+
+
+def casual_interval(registrations: np.ndarray, ranges: Ranges, draws: int, seed: int,
+                    **changed: tuple[float, float]) -> tuple[float, float]:
+    """The 90 % interval of the casual tier (5th and 95th percentiles of the draws) when the ``changed`` inputs
+    take other ranges than in ``ranges`` (e.g. ``french_share=(1.0, 1.0)``: no discount)."""
+    table = intervals(simulate(registrations, dataclasses.replace(ranges, **changed), draws, seed)).set_index("tier")
+    return float(table.loc["casual", "q05"]), float(table.loc["casual", "q95"])
 
 
 def tornado(registrations: np.ndarray, ranges: Ranges, tier: str) -> pd.DataFrame:
