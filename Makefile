@@ -56,9 +56,9 @@ npm_message = npm not found: make test needs Node.js 20 with npm (tests/js runs 
 check_npm = $(if $(shell command -v npm 2>/dev/null),,$(error $(npm_message)))
 
 help:
-	@echo "make book    build the whole book into _build/html"
+	@echo "make book    build the whole book into _build/html, with its PDFs (_build/html/pdf, _build/html/fr/pdf)"
 	@echo "make test    run the test suite (builds the book in a temporary copy)"
-	@echo "make pdf     PDFs per chapter and for the book: _build/pdf/students (no solutions), _build/pdf/teachers"
+	@echo "make pdf     the same as make book, listing the PDFs: students' edition (no solutions), teachers' edition"
 	@echo "make check   validate the data package"
 	@echo "make reproduce  re-execute everything from scratch; write _build/reproduce/report.json"
 	@echo "make snapshots  compare chart specs with tests/snapshots/charts (UPDATE=1 to accept them)"
@@ -78,7 +78,9 @@ $(STAMP): requirements.lock pyproject.toml $(if $(call venv_ok,$(VENV)),,FORCE)
 venv: $(STAMP)
 	@$(call heal_venv,$(VENV),requirements.lock --editable microwork=.)
 
+# The PDFs are part of the site: chromium prints them (.ci/install-system-deps installs it when missing).
 book: venv
+	bash .ci/install-system-deps
 	$(BIN)/microwork build --workers $(WORKERS)
 
 reproduce: venv

@@ -18,6 +18,14 @@ def copy_book(target: Path) -> Path:
     return copy_sources(ROOT, target)
 
 
+def as_git_checkout(book: Path) -> Path:
+    """Make the copied ``book`` a git checkout with its files in one commit (the site's build record names it)."""
+    identity = ["-c", "user.name=Book tests", "-c", "user.email=tests@example.org", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], [*identity, "commit", "-q", "-m", "copy of the book"]):
+        subprocess.run(["git", *command], cwd=book, check=True, capture_output=True)
+    return book
+
+
 def microwork(*args: str, root: Path, check: bool = False) -> subprocess.CompletedProcess:
     """Run the ``microwork`` command for the book at ``root``."""
     env = {**os.environ, "MICROWORK_ROOT": str(root)}
@@ -50,7 +58,7 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the book, built once with ``microwork build`` (shared by the build and browser tests)."""
-    root = copy_book(tmp_path_factory.mktemp("book") / "book")
+    root = as_git_checkout(copy_book(tmp_path_factory.mktemp("book") / "book"))
     result = microwork("build", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root

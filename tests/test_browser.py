@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT
@@ -314,4 +315,34 @@ def test_the_colour_mode_is_set_before_the_page_is_shown(browser, site_url, sche
     page.route("**/pydata-sphinx-theme.js*", lambda request_route: request_route.abort())
     page.goto(f"{site_url}/chapters/size.html", wait_until="load")
     assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+    page.close()
+
+
+# The first screen of a phone and of a laptop (CSS pixels).
+FIRST_SCREEN = {390: 844, 1280: 800}
+TEXT_BOTTOM = """text => {
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent.indexOf(text);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at); range.setEnd(node, at + text.length);
+    const box = range.getBoundingClientRect();
+    if (box.width > 0) return box.bottom;
+  }
+  return null;
+}"""
+
+
+@pytest.mark.parametrize("width", sorted(FIRST_SCREEN))
+@pytest.mark.parametrize("edition", ["", "fr/"])
+def test_the_front_page_shows_the_three_counts_on_its_first_screen(browser, site_url, built_book, edition, width):
+    counts = pd.read_csv(built_book / "data" / "size_tiers.csv")["persons"]
+    page = browser.new_page(viewport={"width": width, "height": FIRST_SCREEN[width]})
+    page.goto(f"{site_url}/{edition}chapters/index.html")
+    for count in counts:
+        written = f"{count:,}".replace(",", "\u202f" if edition else ",")  # « 14 903 »: a narrow no-break space
+        bottom = page.evaluate(TEXT_BOTTOM, written)
+        assert bottom is not None, f"{edition}chapters/index.html does not show {written}"
+        assert bottom <= FIRST_SCREEN[width], f"{written} is {bottom:.0f} px down, below the first screen at {width} px"
     page.close()

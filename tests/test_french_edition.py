@@ -81,10 +81,14 @@ def test_french_page_titles_keep_their_narrow_spaces(site):
 
 
 def downloads(site: Path, edition: str) -> dict[str, Path]:
-    """The chart downloads of an edition's pages (file name: path), as the pages link them."""
+    """The chart downloads of an edition's pages (file name: path), as the pages link them: the files of a chart
+    (its .vl.json spec among them). The data package's files are not a chart's: each edition offers them as they are
+    (tests/test_site_data.py)."""
     root = site / edition if edition else site
-    return {path.name: path for path in (root / "_downloads").glob("*/*")
-            if path.suffix in (".png", ".svg", ".csv") or path.name.endswith(".vl.json")}
+    found = {path.name: path for path in (root / "_downloads").glob("*/*")}
+    charts = {name.removesuffix(".vl.json") for name in found if name.endswith(".vl.json")}
+    return {name: path for name, path in found.items()
+            if (name.endswith(".vl.json") or path.suffix in (".png", ".svg", ".csv")) and name.split(".")[0] in charts}
 
 
 @pytest.mark.build

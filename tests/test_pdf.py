@@ -1,11 +1,13 @@
-"""`microwork pdf` prints PDFs a teacher can hand out: one per chapter and one for the book, in a students' edition
-(no solutions) and a teachers' edition, with titles, page numbers, static figures and nothing cut at the edge."""
+"""`microwork build` prints PDFs a teacher can hand out into the site: one per chapter and one for the book, in a
+students' edition (no solutions) and a teachers' edition, with titles, page numbers, static figures and nothing cut at
+the edge; every page links its own, and no link in a PDF points to the local server that printed it."""
 
 from __future__ import annotations
 
 import functools
 import html
 import re
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -21,9 +23,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def pdfs(built_book):
-    result = microwork("pdf", root=built_book)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return built_book / "_build" / "pdf"
+    """The English PDFs of the built site (``pdf/<edition>``); the French ones are in ``fr/pdf/<edition>``."""
+    return (built_book / "_build" / "html" / "pdf").resolve()
+
+
+def french(pdfs: Path) -> Path:
+    """The French PDFs' folder, next to the English ones."""
+    return pdfs.parent / "fr" / "pdf"
 
 
 def squashed(text: str) -> str:
@@ -174,7 +180,7 @@ def test_book_has_contents_and_bookmarks_with_numbered_titles(pdfs, html_pages, 
 def test_the_french_edition_is_printed_too_in_french(pdfs, built_book, edition):
     from microwork.pipeline.translate import BOOK_CATALOG, Translations
 
-    french = pdfs / "fr" / edition
+    french = french(pdfs) / edition
     assert {p.name for p in chapters_of(french)} == {p.name for p in chapters_of(pdfs / edition)}
     words = Translations(built_book, "fr").for_catalog(BOOK_CATALOG)
     book = PdfReader(str(french / "book.pdf"))
@@ -220,7 +226,7 @@ def test_the_french_pdfs_have_no_english_sentence(pdfs, built_book, edition):
     quoted = as_printed(built_book) + identifiers(built_book)
     site = built_book / "_build" / "html" / "fr" / "chapters"
     found = {path.name: english_lines(path, quoted, marked_english((site / f"{path.stem}.html").read_text("utf-8")))
-             for path in chapters_of(pdfs / "fr" / edition) if (site / f"{path.stem}.html").is_file()}
+             for path in chapters_of(french(pdfs) / edition) if (site / f"{path.stem}.html").is_file()}
     assert {name: lines for name, lines in found.items() if lines} == {}
 
 
@@ -229,3 +235,54 @@ def test_the_pdf_check_finds_an_english_line():
     assert english_pieces(html.escape("make book : construit tout le livre"), []) == []
     marked = marked_english('<p>en anglais : <span lang="en">paid by the piece</span></p>')
     assert marked == {("paid", "by"), ("by", "the"), ("the", "piece")}
+
+
+def test_microwork_pdf_lists_the_pdfs_of_the_site(built_book, pdfs):
+    result = microwork("pdf", root=built_book)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    listed = set(re.findall(r"(_build/html/\S+\.pdf)", result.stdout))
+    assert len(listed) >= 4 * len(chapters_of(pdfs / "students")) and all((built_book / p).is_file() for p in listed)
+
+
+@pytest.mark.parametrize("language", ["", "fr"])
+def test_every_page_links_its_pdfs_and_the_books(built_book, pdfs, language):
+    site = (built_book / "_build" / "html").resolve() / language
+    folder = pdfs if not language else french(pdfs)
+    pages = sorted((site / "chapters").glob("*.html"))
+    assert len(pages) > 15
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        line = re.search(r'<p class="mw-pdfs">(.*?)</p>', text, re.S)
+        assert line, f"{page.relative_to(site)} links no PDF"
+        targets = {(page.parent / html.unescape(href)).resolve() for href in re.findall(r'href="([^"]+)"', line.group(1))}
+        assert targets == {folder / edition / f"{stem}.pdf" for edition in EDITIONS for stem in (page.stem, "book")}, page
+        assert all(target.is_file() for target in targets), page
+
+
+def pdf_urls(path: Path) -> list[str]:
+    """The addresses of a PDF's links, as poppler's ``pdfinfo -url`` lists them (independent of the printing code)."""
+    listed = subprocess.run(["pdfinfo", "-url", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split()[-1] for line in listed.splitlines()[1:] if line.split()]
+
+
+def test_no_pdf_links_to_a_local_address(pdfs):
+    files = sorted(pdfs.rglob("*.pdf")) + sorted(french(pdfs).rglob("*.pdf"))
+    assert len(files) > 40
+    local = {f"{path.relative_to(pdfs.parent)}: {url}" for path in files for url in pdf_urls(path)
+             if re.match(r"https?://(127\.0\.0\.1|localhost|0\.0\.0\.0)", url)}
+    assert local == set()
+    assert any(url.startswith("https://") for url in pdf_urls(pdfs / "teachers" / "book.pdf"))  # outside links kept
+
+
+def test_the_local_address_check_sees_a_local_link(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from microwork.pipeline.pdf import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_content('<a href="http://127.0.0.1:8000/chapters/size.html">size</a>')
+        page.pdf(path=str(tmp_path / "planted.pdf"))
+        browser.close()
+    assert pdf_urls(tmp_path / "planted.pdf") == ["http://127.0.0.1:8000/chapters/size.html"]

@@ -19,6 +19,7 @@ from .analysis.data import check_package
 from .pipeline.execute import ChapterError, execute_chapter, glued_values
 from .pipeline.layout import Layout
 from .pipeline.lock import build_lock
+from .pipeline.provenance import chapter_defaults as defaults_of
 from .analysis.notebooks import NotebookError
 from .analysis.paths import project_root
 from .analysis.validate import DataValidationError
@@ -31,7 +32,7 @@ EPILOG = """examples:
   microwork check                      validate the data package
   microwork reproduce                  re-execute everything from scratch and write the reproduction report
   microwork snapshots [--update]       compare the charts' Vega-Lite specs with tests/snapshots/charts
-  microwork pdf                        print the PDFs: students' and teachers' editions in _build/pdf/<edition>
+  microwork pdf                        build the book with its PDFs (students' and teachers' editions, in _build/html/pdf)
 """
 
 BASELINE = Path("tests") / "snapshots" / "reproduction-baseline.json"
@@ -57,7 +58,7 @@ def holding_the_build_lock(command: Callable[[argparse.Namespace], int]) -> Call
 
 
 def command_build(args: argparse.Namespace) -> int:
-    report = build(project_root(), workers=args.workers, force=args.force)
+    report = build(project_root(), workers=args.workers, force=args.force, pdfs=not args.no_pdf)
     print(f"\nBuilt in {report.seconds:.1f} s: executed {len(report.executed)} chapter(s), "
           f"reused {len(report.cached)} cached.")
     print(f"Open {report.site / 'index.html'} in a browser "
@@ -128,9 +129,8 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def chapter_defaults(root: Path) -> dict[str, dict[str, Any]]:
-    """The parameters every chapter runs with in a full build (its declared defaults), by chapter."""
-    return {notebook.stem: {name: p.default for name, p in chapter_params.read_parameters(str(notebook)).items()}
-            for notebook in chapter_notebooks(root)}
+    """The parameters every chapter of the book at ``root`` runs with in a full build (its declared defaults)."""
+    return defaults_of(chapter_notebooks(root))
 
 
 def run_summary(run: dict[str, Any]) -> str:
@@ -194,17 +194,16 @@ def command_snapshots(args: argparse.Namespace) -> int:
 
 @holding_the_build_lock
 def command_pdf(args: argparse.Namespace) -> int:
-    from .pipeline.pdf import make_pdfs
-
+    """Build the book with its PDFs (they are part of the site) and list them."""
     root = project_root()
-    build(root, workers=args.workers)
-    started = time.perf_counter()
-    files = make_pdfs(root)
+    build(root, workers=args.workers, pdfs=True)
+    site = Layout(root).html
+    files = sorted(site.glob("pdf/*/*.pdf")) + sorted(site.glob("*/pdf/*/*.pdf"))
     for path in files:
         print(f"  {path.relative_to(root)}  {path.stat().st_size / 1024:,.0f} KiB")
     folders = ", ".join(sorted({str(path.parent.relative_to(root)) for path in files}))
-    print(f"{len(files)} PDF files in {folders} (printed in {time.perf_counter() - started:.0f} s): the students' edition "
-          "has the exercises without their solutions, the teachers' edition has the solutions.")
+    print(f"{len(files)} PDF files in {folders}: the students' edition has the exercises without their solutions, "
+          "the teachers' edition has the solutions. Each page of the site links its own.")
     return 0
 
 
@@ -241,6 +240,8 @@ def parser() -> argparse.ArgumentParser:
                             epilog="example: microwork build --workers 2", formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time (default 2)")
     p.add_argument("--force", action="store_true", help="ignore the cache: re-execute every chapter and re-render")
+    p.add_argument("--no-pdf", action="store_true",
+                   help="do not print the PDFs (faster; the site then has no PDFs and its pages do not link them)")
     p.set_defaults(func=command_build)
 
     p = commands.add_parser("params", help="list a chapter's parameters",

@@ -24,6 +24,7 @@ import vl_convert as vlc
 from . import book, language, readable
 from .language import words
 from .book import cite, code_span, column_header, escape_markdown, is_source_column, one_line, package_fields
+from .catalogue import table_label
 from .data import source_labels
 from .paths import project_root
 
@@ -381,12 +382,20 @@ def chart_html(spec: dict, name: str, description: str, data: pd.DataFrame | Non
     )
 
 
+def table_link(attrs: Mapping[str, str]) -> str:
+    """A data table's file name as a link to its section of the data catalogue (where it is described and
+    downloaded); a table with no such name, or a file name with other characters, is its file name alone."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", attrs.get("table", "")) or not re.fullmatch(r"data/[\w.-]+", attrs["path"]):
+        return code_span(attrs["path"])
+    return f"{{ref}}`{attrs['path']} <{table_label(attrs['table'])}>`"
+
+
 def provenance(
     data: pd.DataFrame | list[pd.DataFrame], sources: Mapping[str, str], parameters: Mapping[str, object] | None = None
 ) -> str:
     """One line saying where a figure comes from: data files and hashes, sources and locators, parameters."""
     tables = data if isinstance(data, list) else [data]
-    files = " · ".join(f"{code_span(t.attrs['path'])} (SHA-256 {code_span(t.attrs['sha256'][:12])})"
+    files = " · ".join(f"{table_link(t.attrs)} (SHA-256 {code_span(t.attrs['sha256'][:12])})"
                        for t in tables if "path" in t.attrs)
     cited = "; ".join(f"{cite(key)}, {escape_markdown(words(locator))}" for key, locator in sources.items())
     line = (f"**{words('Provenance.')}** {words('Data:')} {files or words('computed in this chapter')}. "

@@ -43,6 +43,8 @@ from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
+from .pdf import STAGED_PDFS, print_site
+from .provenance import STAGED_RECORD, chapter_defaults, record_identity, run_metadata
 from .translate import TRANSLATED, Translations, catalog_files, check_catalogs, localised_files, with_editions
 from ..analysis.language import SOURCE_LANGUAGE
 from ..analysis.notebooks import NotebookError, read_notebook, source_of
@@ -255,10 +257,11 @@ def stage_translated(root: Path, files: dict[str, bytes], language: str, stage: 
     return write_stage(localised, stage)
 
 
-def edition_keys(root: Path, files: dict[str, bytes]) -> dict[str, str]:
-    """What each edition is made from, as a hash: the staged files and the code; the translated editions also
-    their catalogs (so that editing a catalog re-renders that edition only)."""
-    base = [k.encode() + b"\0" + v for k, v in sorted(files.items())] + [code_digest(root).encode()]
+def edition_keys(root: Path, files: dict[str, bytes], identity: str = "") -> dict[str, str]:
+    """What each edition is made from, as a hash: the staged files, the code and the build record's ``identity``
+    (its commit, versions and data: not its date); the translated editions also their catalogs (so that editing a
+    catalog re-renders that edition only)."""
+    base = [k.encode() + b"\0" + v for k, v in sorted(files.items())] + [code_digest(root).encode(), identity.encode()]
     catalogs = catalog_files(root)
     keys = {SOURCE_LANGUAGE: digest(base)}
     for language in TRANSLATED:
@@ -327,6 +330,20 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, 
 EDITION_NAMES = {"en": "English", "fr": "French"}
 
 
+def print_pdfs(root: Path, site_html: Path, languages: list[str], output: Path) -> None:
+    """Print the PDFs of the ``languages`` just rendered into the new site (links to the published address of
+    ``_config.yml``, if any); a failure leaves no site behind, as a failed render does."""
+    say(f"printing the PDFs of the {' and '.join(EDITION_NAMES[l] for l in languages)} "
+        f"edition{'s' * (len(languages) > 1)} with chromium")
+    published = str((read_yaml(root / "_config.yml", root).get("html") or {}).get("baseurl") or "")
+    try:
+        files = print_site(root, site_html, languages, published)
+    except BaseException:
+        shutil.rmtree(output, ignore_errors=True)
+        raise
+    say(f"{len(files)} PDFs printed")
+
+
 def file_error(render_output: str, site: Path) -> OSError | None:
     """The file-system error a render printed as its last line (JSON: errno, strerror, filename; see
     :mod:`microwork.pipeline.render`), if any; an error that names no file is placed in ``site``, being written."""
@@ -385,13 +402,14 @@ def prune_sites(layout: Layout) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(root: Path, workers: int = 2, force: bool = False) -> BuildReport:
-    """Build the whole book into ``root/_build/html``; see the module docstring. One build at a time per book."""
+def build(root: Path, workers: int = 2, force: bool = False, pdfs: bool = False) -> BuildReport:
+    """Build the whole book into ``root/_build/html``, with its PDFs when ``pdfs``; see the module docstring. One
+    build at a time per book."""
     with build_lock(Layout(root).build, say):
-        return build_locked(root, workers, force)
+        return build_locked(root, workers, force, pdfs)
 
 
-def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
+def build_locked(root: Path, workers: int, force: bool, pdfs: bool = False) -> BuildReport:
     """:func:`build`, once the lock on ``_build`` is held."""
     started = time.perf_counter()
     report = BuildReport()
@@ -406,19 +424,25 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
     prune_sites(layout)
     ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
     try:
-        return build_steps(root, layout, workers, force, ahead, report, started)
+        return build_steps(root, layout, workers, force, ahead, report, started, pdfs)
     finally:
         if ahead is not None:
             ahead.close()
 
 
 def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: BackgroundLocalisation | None,
-                report: BuildReport, started: float) -> BuildReport:
-    """Steps 2 to 4 of :func:`build` (``ahead`` localising the translated editions while the chapters execute)."""
+                report: BuildReport, started: float, pdfs: bool = False) -> BuildReport:
+    """Steps 2 to 4 of :func:`build` (``ahead`` localising the translated editions while the chapters execute), the
+    PDFs printed into the new site before it is published when ``pdfs``."""
+    record = run_metadata(root, chapter_defaults(chapter_notebooks(root)))  # the data as the chapters will read them
     report.executed, report.cached = execute_all(root, workers, force, ahead)
 
     files = stage_files(root)
-    keys = edition_keys(root, files)
+    printed = toc_files(root) if pdfs else []
+    keys = edition_keys(root, files, record_identity(record) + json.dumps(printed))
+    files[STAGED_RECORD] = json.dumps(record, indent=1, ensure_ascii=False).encode()
+    if printed:
+        files[STAGED_PDFS] = json.dumps(printed).encode()
     key_file, link = layout.site_key, layout.html
     built = json.loads(key_file.read_text()) if key_file.is_file() and link.is_symlink() and link.resolve().is_dir() \
         and key_file.read_text().startswith("{") else {}
@@ -442,6 +466,8 @@ def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: Ba
         kept = {language: link.resolve() / ("" if language == SOURCE_LANGUAGE else language)
                 for language in keys if language not in changed}
         site_html = render(stages, output, kept)
+        if printed:
+            print_pdfs(root, site_html, list(stages), output)
         publish(layout, site_html)
         key_file.write_text(json.dumps(keys))
         report.rendered = True

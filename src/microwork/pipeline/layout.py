@@ -9,8 +9,8 @@ written down once:
 ``_build/sites/<site>/.microwork-site``  marks a site folder the build made: the only folders it ever prunes
 ``_build/.stage-fr``                     the staged French copy (its site is ``fr/`` inside the English one)
 ``_build/failed``, ``_build/runs``       notebooks of failed chapters, and ``microwork run`` results
-``_build/pdf/<edition>``                 PDFs (``students``, ``teachers``: see :mod:`microwork.pipeline.pdf`)
-``_build/pdf/fr/<edition>``              the same PDFs of the French edition
+``_build/html/pdf/<edition>``            PDFs (``students``, ``teachers``: see :mod:`microwork.pipeline.pdf`), part of the site
+``_build/html/fr/pdf/<edition>``         the same PDFs of the French edition
 ``_build/reproduce``                     the reproduction report
 ``_build/.lock``                         held by the command writing under ``_build`` (one at a time)
 """
@@ -44,7 +44,6 @@ class Layout:
         self.sites = self.build / "sites"
         self.failed = self.build / "failed"
         self.runs = self.build / "runs"
-        self.pdf = self.build / "pdf"
         self.reproduce_report = self.build / "reproduce" / "report.json"
         # The report that the reproduction chapter writes next to its figures during a build.
         self.reproduction_report = self.cached("reproduction") / "figures" / "reproduction-report.json"
@@ -52,10 +51,6 @@ class Layout:
     def stage_in(self, language: str) -> Path:
         """The staged copy of the book in another language than English (``_build/.stage-fr``)."""
         return self.build / f".stage-{language}"
-
-    def pdf_edition(self, edition: str) -> Path:
-        """The folder of one edition of the PDFs (one per chapter, and ``book.pdf``)."""
-        return self.pdf / edition
 
     def cached(self, chapter: str) -> Path:
         """The cache entry of one chapter."""

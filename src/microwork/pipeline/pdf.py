@@ -5,9 +5,14 @@ sheet (the "Print" block of ``static/microwork.css``), in which every interactiv
 SVG figure, wide tables and code wrap inside the page, and downloads are left out. Nothing is downloaded:
 Playwright drives the chromium installed on the machine, and every request outside the local server is refused.
 
-Two editions (:data:`EDITIONS`), each a folder of ``_build/pdf`` with one PDF per chapter and ``book.pdf``:
-the teachers' edition prints the exercises with their worked solutions, the students' edition the exercises
-only (the solutions are removed from the page before it is printed, so their text is not in the file at all).
+Two editions (:data:`EDITIONS`), each a folder ``pdf/<edition>`` of the site (``fr/pdf/<edition>`` for the French
+pages) with one PDF per chapter and ``book.pdf``, printed by ``microwork build`` before the site is published: the
+teachers' edition prints the exercises with their worked solutions, the students' edition the exercises only (the
+solutions are removed from the page before it is printed, so their text is not in the file at all). Every page of
+the site links its chapter's PDFs and the book's (:mod:`microwork.pipeline.pdf_links`).
+
+A link to another page of the site points, in the PDF, to that page on the published site (``html.baseurl`` of
+``_config.yml``); without a published address it is left as text. Never to the local server that printed it.
 
 Every page has the chapter's numbered title at the top (chromium's header) and its edition and page number
 at the bottom; the page numbers are stamped when the files are written (:func:`stamp_footers`), so that the
@@ -30,15 +35,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ..analysis.language import SOURCE_LANGUAGE
-from .layout import Layout, toc_files, toc_parts
+from .layout import toc_files, toc_parts
 from .site_texts import PAGE_OF, PDF_EDITIONS
-from .translate import BOOK_CATALOG, TRANSLATED, Translations
+from .translate import BOOK_CATALOG, Translations
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync",
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
-# Each edition: its folder under _build/pdf, and the name printed at the foot of its pages.
+# Each edition: its folder under the site's pdf/, and the name printed at the foot of its pages.
 EDITIONS = PDF_EDITIONS
 # The blocks that sphinx-exercise makes of a `solution` directive (folded on screen, under the exercise).
 SOLUTIONS = "div.solution"
@@ -307,13 +312,16 @@ def bind_book(browser, chapters: list[tuple[Chapter, Path]], edition: str, targe
     book.write(str(target))
 
 
-def print_chapters(browser, base: str, names: list[str], parts: dict[str, str], raw: Path
+def print_chapters(browser, base: str, names: list[str], parts: dict[str, str], raw: Path, published: str = ""
                    ) -> list[tuple[Chapter, dict[str, Path]]]:
-    """Print every page of ``names`` once per edition into ``raw`` (unnumbered); a page without solutions is printed
-    once, for both editions. Return each chapter with its PDF per edition."""
+    """Print every page of ``names`` once per edition into ``raw`` (unnumbered), its links to other pages pointing
+    to ``published`` (see :data:`PUBLISHED_LINKS`); a page without solutions is printed once, for both editions.
+    Return each chapter with its PDF per edition."""
     printed = []
+    edition = urlparse(base).path.rstrip("/")
     for name in names:
         page = open_page(browser, f"{base}/{name}.html")
+        page.evaluate(PUBLISHED_LINKS, [edition, published])
         number, title = page.evaluate(TITLE_SCRIPT)
         chapter = Chapter(Path(name).name, number or "", title or Path(name).name, parts.get(name, ""))
         teachers = raw / f"teachers-{chapter.name}.pdf"
@@ -327,47 +335,68 @@ def print_chapters(browser, base: str, names: list[str], parts: dict[str, str], 
     return printed
 
 
-def remove_old_pdfs(layout: Layout) -> None:
-    """Remove the PDFs of an earlier run (the editions' folders, and the files of the one-folder layout before them),
-    so that no PDF of a chapter taken out of the book is left behind."""
-    for edition in EDITIONS:
-        shutil.rmtree(layout.pdf_edition(edition), ignore_errors=True)
-    for language in TRANSLATED:
-        shutil.rmtree(layout.pdf / language, ignore_errors=True)
-    for old in layout.pdf.glob("*.pdf"):
-        old.unlink()
+# Before printing: every link to the local server becomes a link to the published page (the page's path under the
+# edition's folder, on the published address), or text when there is no published address; a link within the page
+# (#section) stays, for chromium makes it a link inside the PDF.
+PUBLISHED_LINKS = """([edition, published]) => {
+  for (const a of document.querySelectorAll('a[href]')) {
+    const url = new URL(a.getAttribute('href'), location.href);
+    if (url.origin !== location.origin) continue;
+    if (url.pathname === location.pathname && url.hash) { a.setAttribute('href', url.hash); continue; }
+    if (published) a.setAttribute('href', published + url.pathname.slice(edition.length) + url.search + url.hash);
+    else a.removeAttribute('href');
+  }
+}"""
 
 
-def make_pdfs(root: Path) -> list[Path]:
-    """Print every page of the table of contents in both editions, one PDF per chapter and ``book.pdf`` for each,
-    into ``_build/pdf/<edition>/``; return the files written."""
+def site_pdf(edition: str, name: str) -> str:
+    """Where the PDF of the page ``name`` (``book`` for the whole book) of one PDF edition is, relative to the top of
+    the site's language edition: ``pdf/students/size.pdf``."""
+    return f"{PDF_FOLDER}/{edition}/{Path(name).name}.pdf"
+
+
+PDF_FOLDER = "pdf"
+# The pages ``microwork build`` prints (a JSON list of page names), put into the staged book so that every page it
+# renders links its PDFs; a plain ``jupyter-book build .`` prints none, and links none.
+STAGED_PDFS = "_build-pdfs.json"
+
+
+def print_language(browser, root: Path, site: Path, base: str, language: str, published: str) -> list[Path]:
+    """Print the pages of one language edition (served at ``base``, its files in ``site``) into ``site/pdf``; links
+    to its other pages go to ``published`` (the edition's published address, or nothing). Return the files."""
+    words = same if language == SOURCE_LANGUAGE else Translations(root, language).for_catalog(BOOK_CATALOG)
+    parts = {name: words(caption) for name, caption in toc_parts(root).items()}
+    names = [name for name in toc_files(root) if (site / f"{name}.html").is_file()]
+    written = []
+    with tempfile.TemporaryDirectory(prefix="microwork-pdf-") as scratch:
+        printed = print_chapters(browser, base, names, parts, Path(scratch), published)
+        for edition in EDITIONS:
+            out = site / PDF_FOLDER / edition
+            if out.exists():
+                shutil.rmtree(out)
+            out.mkdir(parents=True)
+            for chapter, files in printed:
+                write_numbered(files[edition], out / f"{chapter.name}.pdf", edition, words)
+                written.append(out / f"{chapter.name}.pdf")
+            bind_book(browser, [(chapter, files[edition]) for chapter, files in printed], edition, out / "book.pdf",
+                      words, language)
+            written.append(out / "book.pdf")
+    return written
+
+
+def print_site(root: Path, site: Path, languages: list[str], published: str = "") -> list[Path]:
+    """Print the PDFs of each of ``languages`` for the site in ``site`` (English at its top, the others in their
+    folders), each into its edition's ``pdf/`` folder; ``published`` is the site's published address (``html.baseurl``),
+    empty when it has none. Return the files written."""
     from playwright.sync_api import sync_playwright
 
-    layout = Layout(root)
-    site = layout.html.resolve()
-    remove_old_pdfs(layout)
     written = []
-    with tempfile.TemporaryDirectory(prefix="microwork-pdf-") as scratch, serve(site) as base, \
-            sync_playwright() as playwright:
+    with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        for language in (SOURCE_LANGUAGE, *TRANSLATED):
-            folder = "" if language == SOURCE_LANGUAGE else f"{language}/"
-            if language != SOURCE_LANGUAGE and not (site / language).is_dir():
-                continue  # a site built without its translations
-            words = same if language == SOURCE_LANGUAGE else Translations(root, language).for_catalog(BOOK_CATALOG)
-            parts = {name: words(caption) for name, caption in toc_parts(root).items()}
-            names = [name for name in toc_files(root) if (site / f"{folder}{name}.html").is_file()]
-            raw = Path(scratch) / language
-            raw.mkdir()
-            printed = print_chapters(browser, base + "/" + folder.rstrip("/") if folder else base, names, parts, raw)
-            for edition in EDITIONS:
-                out = layout.pdf_edition(edition) if language == SOURCE_LANGUAGE else layout.pdf / language / edition
-                out.mkdir(parents=True)
-                for chapter, files in printed:
-                    write_numbered(files[edition], out / f"{chapter.name}.pdf", edition, words)
-                    written.append(out / f"{chapter.name}.pdf")
-                bind_book(browser, [(chapter, files[edition]) for chapter, files in printed], edition, out / "book.pdf",
-                          words, language)
-                written.append(out / "book.pdf")
+        for language in languages:
+            folder = "" if language == SOURCE_LANGUAGE else f"/{language}"
+            edition_address = f"{published.rstrip('/')}{folder}" if published else ""
+            written += print_language(browser, root, site / folder.lstrip("/"), base + folder, language,
+                                      edition_address)
         browser.close()
     return written

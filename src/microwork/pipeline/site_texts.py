@@ -23,7 +23,13 @@ TRANSLATED_OPTIONS = {"nb_code_prompt_show": "Show code cell content", "nb_code_
 THEME_TEXTS = ("Suggest edit", "Source repositories", "Repository", "Launch interactive content", "Launch on",
                "Toggle primary sidebar", "Toggle secondary sidebar", "Main", "Show code cell content",
                "Hide code cell content", "Open issue", "Edit this page", "Language")
-SITE_TEXTS = (SEARCH_BOX, *GENERATED_PAGES.values(), PAGE_DESCRIPTION, *THEME_TEXTS)
+# The line at the foot of every page (microwork.pipeline.record): {commit} is a commit's number in code, or
+# COMMIT_UNKNOWN, followed by UNCOMMITTED when the files differed from it; {record} and {report} are links.
+BUILD_LINE = "Built on {date} from commit {commit}. Build record: {record}. Reproduction report: {report}."
+COMMIT_UNKNOWN = "unknown (not built from a git checkout)"
+UNCOMMITTED = " (with uncommitted changes)"
+SITE_TEXTS = (SEARCH_BOX, *GENERATED_PAGES.values(), PAGE_DESCRIPTION, *THEME_TEXTS, BUILD_LINE, COMMIT_UNKNOWN,
+              UNCOMMITTED)
 
 # Each language's name in that language: what the link to an edition says.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -31,7 +37,9 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 # What the PDFs print besides the pages.
 PDF_EDITIONS = {"teachers": "Teachers' edition (with solutions)", "students": "Students' edition"}
 PAGE_OF = "page {number} of {total}"
-PRINTED_TEXTS = (*PDF_EDITIONS.values(), PAGE_OF, "Contents")
+# The line under each page's title that links its PDFs: {page} and {book} are the links to each edition's file.
+PDF_LINE = "PDF of this page: {page}. Of the whole book: {book}."
+PRINTED_TEXTS = (*PDF_EDITIONS.values(), PAGE_OF, "Contents", PDF_LINE)
 
 # The fields of references.bib written in the book's own words about a work (translated; a title in [brackets] too).
 BIBLIOGRAPHY_TEXTS = ("note", "howpublished")

@@ -39,6 +39,8 @@ from microwork.analysis.data import bibliography_fields
 from microwork.pipeline import typography
 from microwork.pipeline.site_texts import BIBLIOGRAPHY_TEXTS, GENERATED_PAGES, LANGUAGE_NAMES, PAGE_DESCRIPTION, SEARCH_BOX, THEME_TEXTS
 from microwork.pipeline.citations import register_citation_styles
+from microwork.pipeline.pdf_links import add_pdf_line
+from microwork.pipeline.record import add_build_line, remember_record, write_record_files
 from microwork.pipeline.search import register_search_languages
 from microwork.pipeline.stylesheet import SITE_STYLESHEET, write_site_stylesheet
 
@@ -726,5 +728,9 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", defer_head_scripts, priority=900)  # after every script is listed
     app.connect("html-page-context", link_site_stylesheet, priority=900)  # after every style sheet is listed
     app.connect("build-finished", write_stylesheet, priority=900)  # after sphinx-exercise copies its style sheet
+    app.connect("builder-inited", remember_record)
+    app.connect("html-page-context", add_build_line)
+    app.connect("html-page-context", add_pdf_line)
+    app.connect("build-finished", write_record_files)
     app.add_css_file("microwork.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

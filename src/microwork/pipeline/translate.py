@@ -627,7 +627,7 @@ def localised_config(text: str, language: str, computed: Callable[[str], str]) -
     html_settings = config.get("html") or {}
     if html_settings.get("baseurl"):  # the edition's own address: its sitemap and link previews
         html_settings["baseurl"] = html_settings["baseurl"].rstrip("/") + f"/{language}/"
-    settings["microwork_texts"] = {text: computed(text) for text in SITE_TEXTS}
+    settings["microwork_texts"] = {text: computed(text) for text in SITE_TEXTS + PRINTED_TEXTS}
     settings.update({option: computed(english) for option, english in TRANSLATED_OPTIONS.items()})
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
