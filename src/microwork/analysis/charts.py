@@ -92,7 +92,8 @@ def theme() -> dict:
             "mark": {"color": PALETTE[0]},
             "text": {"fontSize": 12, "color": TEXT},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": False, "labelLimit": 0, "titleLimit": 0,
-                     "labelColor": TEXT, "titleColor": TEXT, "labelLineHeight": LINE_HEIGHT},
+                     "labelColor": TEXT, "titleColor": TEXT, "labelLineHeight": LINE_HEIGHT,
+                     "labelSeparation": 8},  # where labels may be hidden, none closer than 8 px to another
             "title": {"fontSize": 14, "anchor": "start", "limit": 0, "color": TEXT},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0, "titleLimit": 0,
                        "orient": "bottom", "direction": "vertical", "labelColor": TEXT, "titleColor": TEXT},
@@ -546,7 +547,7 @@ def timeline(frame: pd.DataFrame, date: str, label: str, kind: str, title: str,
     frame, lines, most_lines = with_wrapped_labels(frame, label)
     base = alt.Chart(frame).encode(
         x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, labelFlush=True, labelOverlap="parity",
-                                                       labelSeparation=8, tickCount={"interval": "year", "step": 1})),
+                                                       tickCount={"interval": "year", "step": 1})),
         y=category_axis(lines, None),
         tooltip=[tip(f"{date}:T", format="%d %B %Y"), tip(f"{label}:N"), tip(f"{kind}:N")],
     )
