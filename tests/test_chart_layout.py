@@ -237,3 +237,152 @@ def test_the_longest_platform_name_the_data_allows_leaves_every_bar_drawn_on_a_p
     assert any(name.split()[0][:20] in t["text"] for t in texts)
     if " " in name:  # one word of 60 wide letters takes 260 px of a 390 px chart: its value labels may touch the edge
         assert [p for p in layout_problems(texts) if "outside" in p] == []
+
+
+# --- Phone layout: no text on another, none cut, an axis never far, one colour and shape per category ---------
+
+EDITIONS = ("", "fr/")  # English at the root, French under fr/
+PHONE_SCREEN = 844  # CSS px: the height of a 390 px wide phone's screen (iPhone 12 to 14)
+SCREENS_WITHOUT_AXIS = 1.5  # the most of a chart, in screens, that may lie between two value axes (or an end)
+TEXT_GAP = 1  # px: two texts side by side closer than this touch ("20202021")
+LINE_OVERLAP = 1  # px: lines stacked as a legend or a label stacks them may share this much of their boxes
+
+# Every visible text's box, the chart's box, and the boxes of its horizontal axes (a value or time axis).
+MEASURE_BOXES = """() => [...document.querySelectorAll('.mw-vega')].map(chart => {
+  const svg = chart.querySelector('svg');
+  if (!svg) return {chart: chart.id, missing: true};
+  const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+  const visible = e => e.checkVisibility({opacityProperty: true, visibilityProperty: true});
+  return {chart: chart.id, box: box(svg.getBoundingClientRect()),
+          texts: [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && visible(t))
+                   .map(t => ({text: t.textContent, ...box(t.getBoundingClientRect())})),
+          axes: [...svg.querySelectorAll('g.role-axis')].map(a => box(a.getBoundingClientRect()))
+                  .filter(a => a.right - a.left > a.bottom - a.top)};
+})"""
+
+
+def chart_pages_in(site, edition: str) -> list[str]:
+    """The pages of one edition (``""`` or ``"fr/"``) that draw at least one chart."""
+    return [f"{edition}{path}" for path in chart_pages(site / edition if edition else site)]
+
+
+def overlapping(a: dict, b: dict) -> bool:
+    """Whether two text boxes (left, right, top, bottom) overlap: they share more than :data:`LINE_OVERLAP` px of
+    height and come closer than :data:`TEXT_GAP` px side by side."""
+    return (min(a["right"], b["right"]) - max(a["left"], b["left"]) > -TEXT_GAP
+            and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > LINE_OVERLAP)
+
+
+def overlaps(chart: dict) -> list[tuple[str, str]]:
+    """Every pair of the chart's texts whose boxes overlap or touch."""
+    texts = chart["texts"]
+    return [(a["text"], b["text"]) for i, a in enumerate(texts) for b in texts[i + 1:] if overlapping(a, b)]
+
+
+def cut_texts(chart: dict) -> list[str]:
+    """The chart's texts that reach more than 1 px outside its SVG (cut at the chart's edge)."""
+    box = chart["box"]
+    return [t["text"] for t in chart["texts"]
+            if max(box["left"] - t["left"], t["right"] - box["right"], box["top"] - t["top"], t["bottom"] - box["bottom"]) > 1]
+
+
+def longest_stretch_without_axis(chart: dict) -> float:
+    """The tallest part of the chart (px) between its top, its horizontal axes and its bottom: what a reader
+    scrolls through with no axis in view."""
+    ends = sorted([chart["box"]["top"], chart["box"]["bottom"]] + [(a["top"] + a["bottom"]) / 2 for a in chart["axes"]])
+    return max(b - a for a, b in zip(ends, ends[1:]))
+
+
+def phone_problems(chart: dict, width: int) -> list[str]:
+    """What a reader cannot read in one drawn chart: texts on one another, texts cut, and (on a phone) more than
+    :data:`SCREENS_WITHOUT_AXIS` screens of chart without an axis."""
+    if chart.get("missing"):
+        return [f"{chart['chart']}: not drawn"]
+    problems = [f"{chart['chart']}: {a!r} overlaps {b!r}" for a, b in overlaps(chart)]
+    problems += [f"{chart['chart']}: {t!r} is cut at the chart's edge" for t in cut_texts(chart)]
+    stretch = longest_stretch_without_axis(chart)
+    if width < 600 and stretch > SCREENS_WITHOUT_AXIS * PHONE_SCREEN:
+        problems.append(f"{chart['chart']}: {stretch:.0f} px ({stretch / PHONE_SCREEN:.1f} screens) without an axis")
+    return problems
+
+
+def test_overlaps_cuts_and_axis_distance_are_measured():
+    """The measures themselves, on boxes made by hand: touching years, a label past the edge, a tall chart."""
+    text = lambda s, l, r, t, b: {"text": s, "left": l, "right": r, "top": t, "bottom": b}
+    chart = {"chart": "c", "box": {"left": 0, "right": 100, "top": 0, "bottom": 2000}, "axes": [],
+             "texts": [text("2020", 10, 40, 990, 1004), text("2021", 40, 70, 990, 1004), text("2022", 75, 105, 990, 1004),
+                       text("legend", 10, 60, 1020, 1034), text("below it", 10, 60, 1034, 1048)]}
+    assert overlaps(chart) == [("2020", "2021")]
+    assert cut_texts(chart) == ["2022"]
+    assert len(phone_problems(chart, 390)) == 3 and len(phone_problems(chart, 1280)) == 2
+    chart["axes"] = [{"left": 0, "right": 100, "top": 990, "bottom": 1010}]
+    assert longest_stretch_without_axis(chart) == 1000
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_no_chart_text_overlaps_another_or_is_cut_and_an_axis_stays_near(browser, site, site_url, width, edition):
+    pages = chart_pages_in(site, edition)
+    assert len(pages) >= 8
+    problems = []
+    for path in pages:
+        page = drawn_page(browser, f"{site_url}/{path}", width)
+        problems += [f"{path} at {width} px: {p}" for chart in page.evaluate(MEASURE_BOXES)
+                     for p in phone_problems(chart, width)]
+        page.close()
+    assert problems == []
+
+
+def chart_specs(page: str) -> dict[str, dict]:
+    """The Vega-Lite spec of every chart of a built page, by chart name."""
+    return {name: json.loads(spec) for name, spec in
+            re.findall(r'<script type="application/json" id="spec-([^"]+)">(.*?)</script>', page, re.S)}
+
+
+# What Vega draws for a nominal field when the spec names no domain or range: the values in ascending order, the
+# theme's category colours and Vega's own shapes, in turn.
+VEGA_SHAPES = ["circle", "square", "cross", "diamond", "triangle-up", "triangle-down", "triangle-right", "triangle-left"]
+
+
+def drawn_styles(spec: dict) -> list[dict[str, str]]:
+    """For each row of the chart's data, in order, the colour and shape its category is drawn with."""
+    rows = next(iter(spec.get("datasets", {}).values()), [])
+    styles = [{} for _ in rows]
+    defaults = {"color": spec.get("config", {}).get("range", {}).get("category", []), "shape": VEGA_SHAPES}
+    for layer in [spec, *spec.get("layer", [])]:
+        for channel in ("color", "shape"):
+            encoding = layer.get("encoding", {}).get(channel, {})
+            if "field" not in encoding:
+                continue
+            scale = encoding.get("scale", {})
+            domain = scale.get("domain") or sorted({row[encoding["field"]] for row in rows})
+            palette = scale.get("range") or defaults[channel]
+            for style, row in zip(styles, rows):
+                style[channel] = palette[domain.index(row[encoding["field"]]) % len(palette)]
+    return styles
+
+
+def test_a_category_has_the_same_colour_and_shape_in_both_editions(site):
+    """Each row of a chart's data is the same in both editions (its category translated): it must be drawn in the
+    same colour and shape, whatever the French words' alphabetical order."""
+    compared = 0
+    for path in chart_pages(site):
+        english, french = chart_specs((site / path).read_text()), chart_specs((site / "fr" / path).read_text())
+        for name, spec in english.items():
+            styles = drawn_styles(spec)
+            if any(styles):
+                compared += 1
+                assert styles == drawn_styles(french[name]), f"{path}: {name}"
+    assert compared >= 4  # the debate's, the international counts' and the two timelines' categories
+
+
+def test_colour_and_shape_are_read_as_vega_draws_them():
+    """Without a named domain the categories take the colours in alphabetical order (so "événement" comes after
+    "régulation" in French, "event" before "publication" in English); with one, in the domain's order."""
+    spec = lambda values, scale: {"config": {"range": {"category": ["blue", "orange"]}},
+                                  "datasets": {"d": [{"k": v} for v in values]},
+                                  "encoding": {"color": {"field": "k", "scale": scale}, "shape": {"field": "k"}}}
+    assert drawn_styles(spec(["event", "publication"], {})) == [{"color": "blue", "shape": "circle"},
+                                                               {"color": "orange", "shape": "square"}]
+    assert drawn_styles(spec(["événement", "publication"], {}))[0] == {"color": "orange", "shape": "square"}
+    assert drawn_styles(spec(["é", "p"], {"domain": ["é", "p"], "range": ["red", "green"]}))[0]["color"] == "red"

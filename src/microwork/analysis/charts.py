@@ -14,7 +14,7 @@ import json
 import math
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import altair as alt
@@ -43,10 +43,27 @@ DARK_AXIS = "#a0a0a0"  # ticks and axis lines on the dark page
 # wide as the text column.
 EXPORT_WIDTH = 640
 LABEL_LINE = 26  # characters per line of a category label (a label column about 170 px wide at 12 px)
+# Labels longer than LONG_LABEL lines beside their rows are written above them instead, across the chart's width
+# (ABOVE_LINE characters a line: a 390 px phone's chart is about 340 px wide, 12 px text about 5.5 px a character),
+# ABOVE_LINE_HEIGHT px a line, with MARK_ROOM px under them for the row's bar or dot: a phone's chart of long
+# labels stays short enough for its axes (drawn above and below it) to stay near the reader.
+LONG_LABEL = 3
+ABOVE_LINE = 58
+ABOVE_LINE_HEIGHT = 14
+MARK_ROOM = 18
+# Shapes that tell categories apart with their colours (a category keeps its colour and shape in every edition).
+SHAPES = ["circle", "square", "triangle-up", "cross", "diamond", "triangle-down", "triangle-right", "triangle-left"]
 TITLE_LINE = 40  # characters per line of a chart or axis title (fits a 360 px phone screen)
 LINE_HEIGHT = 15  # px per line of a wrapped label
 # Vega draws a category label given as "line\nline" on several lines (the category itself stays one value).
 WRAPPED_LABEL = "split(datum.value, '\\n')"
+# Vega draws a label of several lines downwards from its row's middle: raised by half its extra lines, it is centred
+# on its row (and the last row's label stays clear of the axis under it).
+CENTRED_LABEL = f"-(length(split(datum.value, '\\n')) - 1) * {LINE_HEIGHT / 2}"
+# A month on a time axis ("Feb" or « févr. », from the chart's date locale), with its year under the first month
+# and under each January.
+MONTH_LABEL = ("datum.index === 0 || utcmonth(datum.value) === 0 ? "
+               "[utcFormat(datum.value, '%b'), utcFormat(datum.value, '%Y')] : utcFormat(datum.value, '%b')")
 # Figures go next to the kernel's working directory: chapters/figures under Jupyter Book, the run folder under
 # `microwork build` (the page links to figures/NAME.svg relative to the notebook). A kernel started at the project
 # root (plain `papermill chapters/x.ipynb out.ipynb` there) writes under the git-ignored _build instead.
@@ -76,7 +93,8 @@ def theme() -> dict:
             "mark": {"color": PALETTE[0]},
             "text": {"fontSize": 12, "color": TEXT},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": False, "labelLimit": 0, "titleLimit": 0,
-                     "labelColor": TEXT, "titleColor": TEXT, "labelLineHeight": LINE_HEIGHT},
+                     "labelColor": TEXT, "titleColor": TEXT, "labelLineHeight": LINE_HEIGHT,
+                     "labelSeparation": 8},  # where labels may be hidden, none closer than 8 px to another
             "title": {"fontSize": 14, "anchor": "start", "limit": 0, "color": TEXT},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0, "titleLimit": 0,
                        "orient": "bottom", "direction": "vertical", "labelColor": TEXT, "titleColor": TEXT},
@@ -123,22 +141,52 @@ def title_text(text: str) -> str | list[str]:
     return lines[0] if len(lines) == 1 else lines
 
 
+def wrapped_label(value: object, width: int = LABEL_LINE) -> str:
+    """A category label in lines of ``width`` characters joined by new lines (drawn by :data:`WRAPPED_LABEL`); in a
+    French pass, a mark whose translation the render wraps (and whose lines size the chart's rows)."""
+    if language.current() != language.SOURCE_LANGUAGE:
+        return language.wrapped_words(value, width)
+    return "\n".join(wrapped(value, width))
+
+
 def with_wrapped_labels(frame: pd.DataFrame, category: str, width: int = LABEL_LINE) -> tuple[pd.DataFrame, str, int]:
-    """``frame`` with a copy of the ``category`` column wrapped into lines (joined by newlines, drawn by
-    :data:`WRAPPED_LABEL`); return the frame, that column's name and the most lines a label takes."""
+    """``frame`` with a copy of the ``category`` column wrapped into lines (see :func:`wrapped_label`); return the
+    frame, that column's name and the most lines an English label takes."""
     column = f"{category}_lines"
-    lines = frame[category].map(lambda value: wrapped(value, width))
-    most = int(lines.map(len).max() if len(lines) else 1)
-    if language.current() != language.SOURCE_LANGUAGE:  # the render wraps the translations (and sizes the rows)
-        return frame.assign(**{column: frame[category].map(lambda value: language.wrapped_words(value, width)),
-                               category: frame[category].map(words)}), column, most
-    return frame.assign(**{column: lines.map("\n".join)}), column, most
+    most = int(frame[category].map(lambda value: len(wrapped(value, width))).max() if len(frame) else 1)
+    return frame.assign(**{column: frame[category].map(lambda value: wrapped_label(value, width)),
+                           category: frame[category].map(words)}), column, most
 
 
-def in_words(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """``frame`` with the texts of ``column`` marked for translation in a French pass (a legend's categories)."""
-    return frame.assign(**{column: frame[column].map(words)}) if language.current() != language.SOURCE_LANGUAGE \
-        else frame
+def labels_go_above(frame: pd.DataFrame, category: str) -> bool:
+    """Whether the labels of ``category`` are long enough to be written above their rows: some label takes more than
+    :data:`LONG_LABEL` lines beside them (decided on the English labels, so both editions are laid out alike)."""
+    return bool(len(frame)) and max(len(wrapped(value, LABEL_LINE)) for value in frame[category]) > LONG_LABEL
+
+
+def category_order(values: Iterable[object], categories: Sequence[str] | None = None) -> list[str]:
+    """The categories of a legend in an order that does not depend on the language: ``categories`` (e.g. a field's
+    allowed values in the data package) first, then any other value in English alphabetical order."""
+    given = list(categories or [])
+    return given + sorted({str(v) for v in values} - set(given))
+
+
+def category_styles(frame: pd.DataFrame, kind: str, title: str,
+                    categories: Sequence[str] | None = None) -> tuple[pd.DataFrame, dict[str, alt.Color | alt.Shape]]:
+    """``frame`` with its ``kind`` column as legend labels, and the colour and shape encodings of that column.
+
+    Each category takes the colour and shape of its place in :func:`category_order`, from its English value: the
+    same in both editions and in every chart given the same ``categories``. The scales name their domain (the
+    categories present) and range, so no language's alphabetical order can change them.
+    """
+    order = category_order(frame[kind], categories)
+    present = [c for c in order if c in set(frame[kind].astype(str))]
+    domain = [words(c) for c in present]
+    colour = alt.Color(f"{kind}:N", title=legend_title(title), scale=alt.Scale(
+        domain=domain, range=[PALETTE[order.index(c) % len(PALETTE)] for c in present]))
+    shape = alt.Shape(f"{kind}:N", title=legend_title(title), scale=alt.Scale(
+        domain=domain, range=[SHAPES[order.index(c) % len(SHAPES)] for c in present]))
+    return frame.assign(**{kind: frame[kind].astype(str).map(words)}), {"color": colour, "shape": shape}
 
 
 def tip(shorthand: str, **options: object) -> alt.Tooltip:
@@ -155,21 +203,66 @@ def legend_title(column: str) -> str:
 
 
 def category_axis(column: str, sort: list | None) -> alt.Y:
-    """A vertical category axis drawing the wrapped labels of ``column`` (see :func:`with_wrapped_labels`)."""
-    return alt.Y(f"{column}:N", sort=sort, title=None, axis=alt.Axis(labelExpr=WRAPPED_LABEL),
+    """A vertical category axis drawing the wrapped labels of ``column`` (see :func:`with_wrapped_labels`), each
+    centred on its row."""
+    return alt.Y(f"{column}:N", sort=sort, title=None, axis=alt.Axis(labelExpr=WRAPPED_LABEL,
+                                                                      labelOffset={"expr": CENTRED_LABEL}),
                  scale=alt.Scale(paddingInner=0.25))
 
 
-def row_height(most_lines: int) -> dict:
-    """The height of one category row (a Vega-Lite step) for labels of ``most_lines`` lines."""
+def rows_axis(column: str, sort: list | None) -> alt.Y:
+    """Rows for labels written above their marks (see :func:`labelled_rows`): bands with no axis and no gap."""
+    return alt.Y(f"{column}:N", sort=sort, title=None, axis=None,
+                 scale=alt.Scale(type="band", paddingInner=0, paddingOuter=0))
+
+
+def under_label(column: str) -> dict:
+    """Where a row's bar or dot goes when its label (``column``) is written above it: just under the label's lines,
+    whatever the row's height (a Vega expression of the row's band and the label's number of lines)."""
+    return {"expr": f"{TOP_MARGIN} - bandwidth('y') / 2 + length(split(datum[{json.dumps(column)}], '\\n')) * "
+                    f"{ABOVE_LINE_HEIGHT} + {MARK_ROOM / 2}"}
+
+
+TOP_MARGIN = 2  # px above a label written at the top of its row
+
+
+def labelled_rows(base: alt.Chart, column: str, sort: list | None) -> alt.Chart:
+    """The labels of ``column`` written at the top of their rows, from the chart's left edge (the rows' marks are
+    drawn under them, offset by :func:`under_label`)."""
+    return base.mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=ABOVE_LINE_HEIGHT,
+                          dy={"expr": f"{TOP_MARGIN} - bandwidth('y') / 2"}).encode(
+        y=rows_axis(column, sort), x=alt.value(0), text=f"{column}:N")
+
+
+def axis_on_top(base: alt.Chart, x: alt.X, y: alt.Y) -> alt.Chart:
+    """An invisible layer that repeats the value axis above the chart (a tall chart keeps an axis at each end)."""
+    below = x.to_dict()
+    top = alt.X(**{**below, "title": None, "axis": {**below.get("axis", {}), "orient": "top", "title": None}})
+    return base.mark_point(opacity=0, size=1).encode(x=top, y=y)
+
+
+def without_axis(x: alt.X) -> alt.X:
+    """The same value encoding drawing no axis (for a chart's further layers when each layer may draw its own)."""
+    return alt.X(**{**x.to_dict(), "axis": None})
+
+
+def row_height(most_lines: int, above: bool = False) -> dict:
+    """The height of one category row (a Vega-Lite step) for labels of ``most_lines`` lines, beside the row's mark or
+    ``above`` it."""
+    if above:
+        return {"step": most_lines * ABOVE_LINE_HEIGHT + MARK_ROOM + TOP_MARGIN + 4}
     return {"step": max(22, most_lines * LINE_HEIGHT + 8)}
 
 
-def for_the_page(chart: alt.TopLevelMixin, most_lines: int | None = None) -> alt.TopLevelMixin:
+def for_the_page(chart: alt.TopLevelMixin, most_lines: int | None = None, above: bool = False) -> alt.TopLevelMixin:
     """A chart as wide as the text column of the page; with ``most_lines``, its category rows are tall enough
-    for labels of that many lines."""
+    for labels of that many lines (written ``above`` the rows' marks: the render sizes the French rows the same
+    way, told so by ``usermeta``)."""
     chart = chart.properties(width="container")
-    return chart if most_lines is None else chart.properties(height=row_height(most_lines))
+    if most_lines is None:
+        return chart
+    chart = chart.properties(height=row_height(most_lines, above))
+    return chart.properties(usermeta={"labelsAbove": True}).resolve_axis(x="independent") if above else chart
 
 
 # The French version of each chart a chart function made in English (see :func:`bilingual`), by the chart's id.
@@ -197,29 +290,32 @@ def horizontal_bars(
 ) -> alt.Chart:
     """Horizontal bars with value labels, one bar per row of ``frame``; long category labels are wrapped.
 
-    ``highlight`` names a boolean column: its True rows are drawn in the accent colour.
+    ``highlight`` names a boolean column: its True rows are drawn in the accent colour. Long labels are written
+    above their bars (see :func:`labels_go_above`), with the value axis above and below the chart.
     """
-    frame, label, most_lines = with_wrapped_labels(frame, category)
+    above = labels_go_above(frame, category)
+    frame, label, most_lines = with_wrapped_labels(frame, category, ABOVE_LINE if above else LABEL_LINE)
     order = frame.sort_values(value, ascending=False)[label] if sort_by_value else frame[label]
     sort = list(dict.fromkeys(order))
     colour = (
         alt.Color(f"{highlight}:N", scale=alt.Scale(domain=[False, True], range=[LIGHT, PALETTE[0]]), legend=None)
         if highlight else alt.value(PALETTE[0])
     )
-    base = alt.Chart(frame).encode(
-        y=category_axis(label, sort),
-        # The value axis's title ends where the bars end: with long labels the bars' area is narrow, and a centred
-        # title would run past the chart's right edge on a phone.
-        x=alt.X(f"{value}:Q", title=title_text(value_title), axis=alt.Axis(format=",.0f", titleAnchor="end"),
-                scale=alt.Scale(**room_for_labels(frame[value]))),
-        tooltip=[tip(f"{category}:N"), tip(f"{value}:Q", format=",.0f")],
-    )
-    bars = base.mark_bar().encode(color=colour)
+    # The value axis's title ends where the bars end: with long labels the bars' area is narrow, and a centred
+    # title would run past the chart's right edge on a phone.
+    x = alt.X(f"{value}:Q", title=title_text(value_title), axis=alt.Axis(format=",.0f", titleAnchor="end"),
+              scale=alt.Scale(**room_for_labels(frame[value])))
+    y = rows_axis(label, sort) if above else category_axis(label, sort)
+    base = alt.Chart(frame).encode(y=y, x=x, tooltip=[tip(f"{category}:N"), tip(f"{value}:Q", format=",.0f")])
+    under = {"yOffset": under_label(label)} if above else {}
+    bars = base.mark_bar(**under, **({"height": 14} if above else {})).encode(color=colour)
     # Each value is printed beyond the end of its bar: after a positive bar, before a negative one (never on it).
     text = alt.Text(f"{value}:Q", format=",.0f")
-    after = base.transform_filter(alt.datum[value] >= 0).mark_text(align="left", dx=4).encode(text=text)
-    before = base.transform_filter(alt.datum[value] < 0).mark_text(align="right", dx=-4).encode(text=text)
-    return for_the_page((bars + after + before).properties(title=title_text(title)), most_lines)
+    values = base.encode(x=without_axis(x)) if above else base  # one axis below the chart, not one per layer
+    after = values.transform_filter(alt.datum[value] >= 0).mark_text(align="left", dx=4, **under).encode(text=text)
+    before = values.transform_filter(alt.datum[value] < 0).mark_text(align="right", dx=-4, **under).encode(text=text)
+    layers = [bars, after, before] + ([labelled_rows(base, label, sort), axis_on_top(base, x, y)] if above else [])
+    return for_the_page(alt.layer(*layers).properties(title=title_text(title)), most_lines, above)
 
 
 def room_for_labels(values: pd.Series, share: float = 0.25) -> dict[str, float]:
@@ -451,16 +547,20 @@ def show_figure(
 
 
 @bilingual
-def timeline(frame: pd.DataFrame, date: str, label: str, kind: str, title: str) -> alt.Chart:
-    """Dated events on a time axis, one row each, coloured (and shaped) by kind."""
-    frame, lines, most_lines = with_wrapped_labels(in_words(frame, kind), label)
+def timeline(frame: pd.DataFrame, date: str, label: str, kind: str, title: str,
+             kinds: Sequence[str] | None = None) -> alt.Chart:
+    """Dated events on a time axis, one row each, coloured and shaped by kind (in the order of ``kinds``, see
+    :func:`category_styles`). A year is written where it has room: on a phone's narrow axis every other year (Vega hides every other
+    label until none touches another)."""
+    frame, styles = category_styles(frame, kind, kind, kinds)
+    frame, lines, most_lines = with_wrapped_labels(frame, label)
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": 1})),
+        x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, labelFlush=True, labelOverlap="parity",
+                                                       tickCount={"interval": "year", "step": 1})),
         y=category_axis(lines, None),
         tooltip=[tip(f"{date}:T", format="%d %B %Y"), tip(f"{label}:N"), tip(f"{kind}:N")],
     )
-    points = base.mark_point(size=120, filled=True).encode(
-        color=alt.Color(f"{kind}:N", title=legend_title(kind)), shape=alt.Shape(f"{kind}:N", title=legend_title(kind)))
+    points = base.mark_point(size=120, filled=True).encode(**styles)
     return for_the_page(points.properties(title=title_text(title)), most_lines)
 
 
@@ -480,33 +580,38 @@ def count_labels(ticks: list[float]) -> str:
 
 
 @bilingual
-def dots_on_log_scale(frame: pd.DataFrame, category: str, value: str, kind: str, title: str, value_title: str) -> alt.Chart:
-    """One dot per row on a logarithmic axis (for counts of very different sizes), coloured and shaped by kind.
+def dots_on_log_scale(frame: pd.DataFrame, category: str, value: str, kind: str, title: str, value_title: str,
+                      kinds: Sequence[str] | None = None) -> alt.Chart:
+    """One dot per row on a logarithmic axis (for counts of very different sizes), coloured and shaped by kind (in
+    the order of ``kinds``, see :func:`category_styles`).
 
-    The axis is marked at powers of ten, written out (1,000 · 100,000 · 1 million), never as 1k or 1G.
+    The axis is marked at powers of ten, written out (1,000 · 100,000 · 1 million), never as 1k or 1G. Long labels
+    are written above their dots (see :func:`labels_go_above`), with the axis above and below the chart.
     """
-    frame, lines, most_lines = with_wrapped_labels(in_words(frame, kind), category)
+    above = labels_go_above(frame, category)
+    frame, styles = category_styles(frame, kind, kind, kinds)
+    frame, lines, most_lines = with_wrapped_labels(frame, category, ABOVE_LINE if above else LABEL_LINE)
     ticks = powers_of_ten(frame[value])
+    x = alt.X(f"{value}:Q", title=title_text(value_title), scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]),
+              axis=alt.Axis(values=ticks, labelExpr=count_labels(ticks), labelOverlap="greedy", labelFlush=True))
+    y = rows_axis(lines, None) if above else category_axis(lines, None)
     base = alt.Chart(frame).encode(
-        y=category_axis(lines, None),
-        x=alt.X(f"{value}:Q", title=title_text(value_title),
-                scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]),
-                axis=alt.Axis(values=ticks, labelExpr=count_labels(ticks), labelOverlap="greedy", labelFlush=True)),
-        tooltip=[tip(f"{category}:N"), tip(f"{value}:Q", format=",.0f"), tip(f"{kind}:N")],
-    )
-    dots = base.mark_point(size=110, filled=True).encode(
-        color=alt.Color(f"{kind}:N", title=legend_title(kind)), shape=alt.Shape(f"{kind}:N", title=legend_title(kind)))
-    return for_the_page(dots.properties(title=title_text(title)), most_lines)
+        y=y, x=x, tooltip=[tip(f"{category}:N"), tip(f"{value}:Q", format=",.0f"), tip(f"{kind}:N")])
+    dots = base.mark_point(size=110, filled=True, **({"yOffset": under_label(lines)} if above else {})).encode(**styles)
+    layers = [dots] + ([labelled_rows(base, lines, None), axis_on_top(base, x, y)] if above else [])
+    return for_the_page(alt.layer(*layers).properties(title=title_text(title)), most_lines, above)
 
 
 @bilingual
-def vertical_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str) -> alt.Chart:
-    """Vertical bars in the order of ``frame`` (e.g. months), with value labels; labels wrap at spaces."""
-    frame, lines, _ = with_wrapped_labels(frame, category, width=4)
+def bars_by_month(frame: pd.DataFrame, month: str, value: str, title: str, value_title: str) -> alt.Chart:
+    """Vertical bars, one per month of ``month`` (ISO "2019-02"), with value labels. Months are written as a reader
+    writes them, with the chart's date locale ("Feb", « févr. »; see :data:`MONTH_LABEL`), the year under the first
+    month and each January."""
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{lines}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelExpr=WRAPPED_LABEL)),
+        x=alt.X(f"utcyearmonth({month}):O", title=None, axis=alt.Axis(labelAngle=0, labelExpr=MONTH_LABEL)),
         y=alt.Y(f"{value}:Q", title=title_text(value_title), scale=alt.Scale(**room_for_labels(frame[value], 0.15))),
-        tooltip=[tip(f"{category}:N"), tip(f"{value}:Q")],
+        tooltip=[alt.Tooltip(f"utcyearmonth({month}):T", format="%B %Y", title=column_header(month)),
+                 tip(f"{value}:Q")],
     )
     bars = base.mark_bar(color=PALETTE[0])
     labels = base.mark_text(dy=-8).encode(text=alt.Text(f"{value}:Q"))

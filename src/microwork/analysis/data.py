@@ -159,6 +159,14 @@ def resource(name: str, folder: Path | None = None) -> dict[str, Any]:
     return find_resource(read_descriptor(folder), name)
 
 
+def allowed_values(table: str, field: str, folder: Path | None = None) -> list[str]:
+    """The values the data package allows in ``field`` of ``table`` (its ``enum``), in the package's order; none
+    when the field has no such list. A chart's legend keeps this order, so a category has the same colour in every
+    chart and edition."""
+    fields = {f["name"]: f for f in resource(table, folder)["schema"]["fields"]}
+    return [str(v) for v in fields[field].get("constraints", {}).get("enum", [])]
+
+
 def file_sha256(path: Path) -> str:
     """Return the SHA-256 hex digest of a file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()

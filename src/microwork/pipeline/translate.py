@@ -398,7 +398,8 @@ def resolved_html(text: str, translate: Callable[[str], str]) -> str:
         lines: list[int] = []
         value = resolved_json(json.loads(match.group("spec")), translate, lines)
         if lines and isinstance(value, dict) and isinstance(value.get("height"), dict):
-            value["height"] = row_height(max(lines))
+            above = bool(value.get("usermeta", {}).get("labelsAbove"))  # see charts.for_the_page
+            value["height"] = row_height(max(lines), above)
         return match.group("open") + json_for_script(value) + match.group("close")
 
     text = SCRIPT.sub(spec, text)
