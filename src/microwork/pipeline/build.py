@@ -43,6 +43,7 @@ from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
+from .repository import Repository, book_repository
 from .translate import TRANSLATED, Translations, catalog_files, check_catalogs, localised_files, with_editions
 from ..analysis.language import SOURCE_LANGUAGE
 from ..analysis.notebooks import NotebookError, read_notebook, source_of
@@ -255,10 +256,13 @@ def stage_translated(root: Path, files: dict[str, bytes], language: str, stage: 
     return write_stage(localised, stage)
 
 
-def edition_keys(root: Path, files: dict[str, bytes]) -> dict[str, str]:
-    """What each edition is made from, as a hash: the staged files and the code; the translated editions also
-    their catalogs (so that editing a catalog re-renders that edition only)."""
-    base = [k.encode() + b"\0" + v for k, v in sorted(files.items())] + [code_digest(root).encode()]
+def edition_keys(root: Path, files: dict[str, bytes], repository: Repository | None = None) -> dict[str, str]:
+    """What each edition is made from, as a hash: the staged files, the code and the repository its buttons point to
+    (none without one); the translated editions also their catalogs (so that editing a catalog re-renders that
+    edition only)."""
+    address = f"{repository.url} {repository.branch}" if repository else ""
+    base = [k.encode() + b"\0" + v for k, v in sorted(files.items())] + [code_digest(root).encode(),
+                                                                          b"repository\0" + address.encode()]
     catalogs = catalog_files(root)
     keys = {SOURCE_LANGUAGE: digest(base)}
     for language in TRANSLATED:
@@ -399,6 +403,10 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
     say("checking the data package")
     counts = check_package(root / "data")
     say(f"data OK: {len(counts)} tables, {sum(counts.values())} rows")
+    repository = book_repository(root, os.environ)
+    say(f"repository: {repository.url} (from {repository.origin}), branch {repository.branch}" if repository else
+        "no repository address (GITHUB_REPOSITORY, or repository.url in _config.yml): the pages get no repository, "
+        "edit or launch buttons")
     if TRANSLATED:
         for warning in check_catalogs(root):
             say(warning)
@@ -406,19 +414,20 @@ def build_locked(root: Path, workers: int, force: bool) -> BuildReport:
     prune_sites(layout)
     ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
     try:
-        return build_steps(root, layout, workers, force, ahead, report, started)
+        return build_steps(root, layout, workers, force, ahead, report, started, repository)
     finally:
         if ahead is not None:
             ahead.close()
 
 
 def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: BackgroundLocalisation | None,
-                report: BuildReport, started: float) -> BuildReport:
-    """Steps 2 to 4 of :func:`build` (``ahead`` localising the translated editions while the chapters execute)."""
+                report: BuildReport, started: float, repository: Repository | None = None) -> BuildReport:
+    """Steps 2 to 4 of :func:`build` (``ahead`` localising the translated editions while the chapters execute;
+    ``repository``, the one the pages' buttons point to, which the render reads again from the environment)."""
     report.executed, report.cached = execute_all(root, workers, force, ahead)
 
     files = stage_files(root)
-    keys = edition_keys(root, files)
+    keys = edition_keys(root, files, repository)
     key_file, link = layout.site_key, layout.html
     built = json.loads(key_file.read_text()) if key_file.is_file() and link.is_symlink() and link.resolve().is_dir() \
         and key_file.read_text().startswith("{") else {}
