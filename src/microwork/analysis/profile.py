@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .data import source_labels
 from .readable import stated
 
 def stated_row(row: pd.Series) -> str:
@@ -82,11 +83,11 @@ def profile_checks(survey: pd.DataFrame, reason: str) -> list:
     the rest reported with ``reason`` (the survey's reason in ``data/report_reasons.csv``)."""
     from . import checks as ck
 
-    indexed = survey.set_index("indicator")
+    indexed, cited = survey.set_index("indicator"), source_labels(marked=False)  # inside a translated text
     roundings = []
     for precise, rounded in same_statistic_pairs(survey):
         a, b = indexed.loc[precise], indexed.loc[rounded]
         if is_rounding(a, b):
             roundings.append(ck.consistent(rounded, b["value"], a["value"], precise,
-                                           f"a rounding of {a['value']:g} % ({a['source']}), same denominator"))
+                                           f"a rounding of {a['value']:g} % ({cited[a['source']]}), same denominator"))
     return ck.reported_otherwise(survey["indicator"], roundings, default=reason)

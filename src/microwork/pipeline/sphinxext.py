@@ -743,6 +743,13 @@ def link_editions(app: Any, pagename: str, templatename: str, context: dict, doc
     context["microwork_edition_links"] = [(language, LANGUAGE_NAMES[language], addresses[language]) for language in editions]
 
 
+def register_edition_citations(app: Any, config: Any) -> None:
+    """The citation styles of the edition being rendered, made for its ``references.bib``
+    (:mod:`microwork.pipeline.citations`)."""
+    bibliography = Path(app.confdir) / (list(config.bibtex_bibfiles or []) or ["references.bib"])[0]
+    register_citation_styles(bibliography, config.language or "en")
+
+
 def setup(app: Any) -> dict[str, Any]:
     register_search_languages(app)
     app.add_config_value("microwork_editions", {}, "html")
@@ -755,7 +762,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", typeset_read_page, priority=100)  # before the titles are collected for the navigation
     app.connect("doctree-resolved", typeset_text)
     cache_bibtex_plugin_lookups()
-    register_citation_styles()
+    app.connect("config-inited", register_edition_citations)
     app.connect("config-inited", add_templates_path)
     app.connect("config-inited", check_base_url, priority=900)  # after sphinxext-opengraph has its settings
     app.connect("builder-inited", write_bundle)
