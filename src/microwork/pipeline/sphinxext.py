@@ -746,7 +746,7 @@ def link_editions(app: Any, pagename: str, templatename: str, context: dict, doc
 def register_edition_citations(app: Any, config: Any) -> None:
     """The citation styles of the edition being rendered, made for its ``references.bib``
     (:mod:`microwork.pipeline.citations`)."""
-    bibliography = Path(app.confdir) / (list(config.bibtex_bibfiles or []) or ["references.bib"])[0]
+    bibliography = Path(app.confdir) / (list(getattr(config, "bibtex_bibfiles", None) or []) or ["references.bib"])[0]
     register_citation_styles(bibliography, config.language or "en")
 
 
