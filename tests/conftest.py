@@ -26,9 +26,17 @@ def as_git_checkout(book: Path) -> Path:
     return book
 
 
-def microwork(*args: str, root: Path, check: bool = False) -> subprocess.CompletedProcess:
-    """Run the ``microwork`` command for the book at ``root``."""
-    env = {**os.environ, "MICROWORK_ROOT": str(root)}
+# Set by GitHub Actions, where the tests run too: a test's build is a fresh clone's, with no repository address
+# unless the test gives one (``environment``).
+REPOSITORY_VARIABLES = ("GITHUB_REPOSITORY", "GITHUB_SERVER_URL")
+
+
+def microwork(*args: str, root: Path, check: bool = False,
+              environment: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the ``microwork`` command for the book at ``root`` (with no repository address, unless ``environment``
+    gives one)."""
+    env = {**{k: v for k, v in os.environ.items() if k not in REPOSITORY_VARIABLES}, **(environment or {}),
+           "MICROWORK_ROOT": str(root)}
     command = [str(Path(sys.executable).parent / "microwork"), *args]
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=check)
 

@@ -163,6 +163,7 @@ BIB = r"""
 @misc{KLS2021, author = {K{\"a}ssi, Otto}, title = {X}, year = 2021}
 @misc{Press2019, title = {Les ``travailleurs du clic''}, howpublished = {web}, year = {2019}, month = may}
 @misc{ILO2021, author = {{International Labour Office}}}
+@misc{Outlet2019, key = {Le Monde}, title = {Jobs du clic}, howpublished = {Le Monde}, year = {2019}}
 """
 
 
@@ -170,11 +171,13 @@ BIB = r"""
     ("TLC2020", "Tubaro et al., 2020"),
     ("Senate2019", "Tubaro and Casilli, 2019"),
     ("KLS2021", "Kässi, 2021"),
-    ("Press2019", "Les “travailleurs du clic”, 2019"),   # no author: the title, as the book's citations do
+    ("Press2019", "Les “travailleurs du clic”, 2019"),   # no author nor key: the title
+    ("Outlet2019", "Le Monde, 2019"),   # no author: its key field (the outlet), as the book's citations do
     ("ILO2021", "International Labour Office, n.d."),
 ])
 def test_sources_are_named_author_year(key, label):
-    assert data.author_year(data.bibliography_fields(BIB)[key]) == label
+    who, year = data.citation_labels(data.bibliography_fields(BIB))[key]
+    assert f"{who}, {year}" == label
 
 
 def test_data_table_is_written_for_people_and_escaped():
@@ -202,5 +205,7 @@ def test_bar_values_are_printed_beyond_their_bars_on_either_side_of_zero():
 def test_a_data_table_shows_sources_as_the_book_cites_them():
     table = charts.data_table_html(pd.DataFrame({"source": ["LTC2019en"], "senate_source": ["TC2019"],
                                                  "value": [1.0]}), "sources")
-    assert "<td>Le Ludec et al., 2019</td>" in table and "<td>Tubaro and Casilli, 2019</td>" in table
+    # Each has a work of the same name and year in references.bib: b for "How many…" after "Combien…", a for
+    # "Micro-work…" before "Quelle protection…".
+    assert "<td>Le Ludec et al., 2019b</td>" in table and "<td>Tubaro and Casilli, 2019a</td>" in table
     assert "LTC2019en" not in table and "TC2019<" not in table

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from numbers import Integral, Real
+from string import Formatter
+from typing import Any
 
 import pandas as pd
 from IPython.core.formatters import format_display_data
@@ -31,8 +33,9 @@ def plain(value: object) -> object:
     return value
 
 
-def glue(name: str, value: object) -> object:
-    """Glue a value for the prose (``{glue:text}`name:,.0f```), without displaying it here.
+def glue(name: str, value: object) -> None:
+    """Glue a value for the prose (``{glue:text}`name:,.0f```), without displaying it here (it returns nothing, so
+    that a cell ending with it shows no value either).
 
     A text is glued with its French mark too (see :mod:`microwork.analysis.language`); a number is written the
     French way by the French edition's render, from its format spec in the prose.
@@ -43,20 +46,19 @@ def glue(name: str, value: object) -> object:
         with language.french_pass():
             french = words(value)
     display_glued(name, value, french)
-    return value
 
 
-def glue_count(name: str, count: int, one: str, other: str) -> str:
+def glue_count(name: str, count: int, one: str, other: str) -> None:
     """Glue a count with the words that agree with it (``{glue:text}`name```): ``one`` or ``other``, English
     texts with a ``{n}`` field, chosen in each edition by its own plural rule (see
-    :func:`microwork.analysis.language.counted`): "1 article" and "0 articles"; « 0 article », « 2 articles »."""
+    :func:`microwork.analysis.language.counted`): "1 article" and "0 articles"; « 0 article », « 2 articles ».
+    Returns nothing, as :func:`glue`."""
     english = language.counted(plain(count), one, other)
     french = None
     if language.making_french():
         with language.french_pass():
             french = language.counted(plain(count), one, other)
     display_glued(name, english, french)
-    return english
 
 
 def display_glued(name: str, value: object, french: str | None) -> None:
@@ -257,17 +259,27 @@ def cite(key: object) -> str:
     return f"{{cite:t}}`{text}`" if BIBTEX_KEY.fullmatch(text) else escape_markdown(text)
 
 
+def record_value(row: dict[str, Any], column: str) -> str:
+    """One field of a record, as Markdown: a source (``source``, ``..._source``) as its citation followed by its
+    locator (:func:`citation`), any other value as text."""
+    if is_source_column(column):
+        return citation(row[column], row.get(locator_column(column)))
+    return escape_markdown(words(row[column]))
+
+
 def show_records(frame: pd.DataFrame, title: str, fields: dict[str, str], caption: str | None = None) -> None:
     """Display each row as a short block that reads well on a phone: a bold title, then one labelled line per field.
 
     ``title`` is a format string over the row's columns, e.g. ``"Step {step} ({tier})"``; ``fields`` maps
-    a label to a column. Every value is escaped: data is shown as text, never as markup.
+    a label to a column. Every value is escaped: data is shown as text, never as markup; a source column is its
+    citation (:func:`record_value`).
     """
     def written() -> str:
         blocks = [f"**{escape_markdown(words(caption))}**"] if caption else []
         for row in frame.to_dict("records"):
-            heading = escape_markdown(language.template(title, **{k: words(v) for k, v in row.items()}))
-            lines = [f"**{heading}**"] + [f"- *{escape_markdown(words(label))}*: {escape_markdown(words(row[column]))}"
+            shown = {name for _, name, _, _ in Formatter().parse(title) if name}  # only what the title shows
+            heading = escape_markdown(language.template(title, **{k: words(v) for k, v in row.items() if k in shown}))
+            lines = [f"**{heading}**"] + [f"- *{escape_markdown(words(label))}*: {record_value(row, column)}"
                                           for label, column in fields.items()]
             blocks.append("\n".join(lines))
         return "\n\n".join(blocks)

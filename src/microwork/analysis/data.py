@@ -15,7 +15,9 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from string import ascii_lowercase
 from typing import Any
 
 import pandas as pd
@@ -118,25 +120,62 @@ def is_corporate_name(value: str) -> bool:
     return True
 
 
-def author_year(fields: dict[str, str]) -> str:
-    """How the book cites an entry, author-year as in its citations: "Tubaro et al., 2020",
-    "Tubaro and Casilli, 2019" ("Tubaro et Casilli, 2019" in the French pass); the title stands for a missing
-    author, "n.d." for a missing year; an organisation is named whole (:func:`is_corporate_name`)."""
-    if fields.get("corporate_author"):  # an organisation: its whole name, in the language being written
-        return f"{language.words(fields['corporate_author'])}, {fields.get('year', 'n.d.')}"
-    people = [name.strip() for name in fields.get("author", "").split(" and ") if name.strip()]
-    surnames = [name.split(",")[0].strip() for name in people]
+UNDATED = "n.d."
+
+
+def cited_name(fields: dict[str, str], between: str = " and ", name: Callable[[str], str] = str) -> str:
+    """Who a citation names for an entry of ``references.bib`` (``fields`` as :func:`bibliography_fields` reads
+    them): an organisation whole (:func:`is_corporate_name`, through ``name``), one surname or two joined by
+    ``between``, the first and "et al." for more; for a work with no author, its ``key`` field (BibTeX's label for a
+    work without author: the outlet of a press article, through ``name``), else its title."""
+    if fields.get("corporate_author"):
+        return name(fields["corporate_author"])
+    people = [person.strip() for person in fields.get("author", "").split(" and ") if person.strip()]
+    surnames = [person.split(",")[0].strip() for person in people]
     if len(surnames) > 2:
-        who = f"{surnames[0]} et al."
-    else:
-        who = language.and_between().join(surnames) or fields.get("title", "untitled")
-    return f"{who}, {fields.get('year', 'n.d.')}"
+        return f"{surnames[0]} et al."
+    if surnames:
+        return between.join(surnames)
+    return name(fields["key"]) if fields.get("key") else fields.get("title", "")
 
 
-def source_labels(path: Path | None = None) -> dict[str, str]:
-    """The author-year label of every entry of ``references.bib``, by key (what a chart shows for a source)."""
+def cited_years(entries: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The year a citation gives each entry: its ``year`` ("n.d." without one), followed by a, b, c… when other
+    entries are cited by the same name and year ("Le Ludec et al., 2019a" and "…, 2019b"), in the order of their
+    titles (then of their keys)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key, fields in entries.items():
+        groups.setdefault((cited_name(fields).casefold(), fields.get("year", "")), []).append(key)
+    years = {}
+    for (_, year), keys in groups.items():
+        written = year or UNDATED
+        if len(keys) == 1:
+            years[keys[0]] = written
+            continue
+        ordered = sorted(keys, key=lambda k: (entries[k].get("title", "").casefold(), k))
+        for index, key in enumerate(ordered):
+            years[key] = f"{written}{'-' if not year else ''}{ascii_lowercase[index]}"
+    return years
+
+
+def citation_labels(entries: dict[str, dict[str, str]], between: str = " and ",
+                    name: Callable[[str], str] = str) -> dict[str, tuple[str, str]]:
+    """How the book cites each entry, author-year, by key: (who, year), e.g. ("Le Ludec et al.", "2019a"); see
+    :func:`cited_name` and :func:`cited_years`. The list of references and every citation of the book use it."""
+    years = cited_years(entries)
+    return {key: (cited_name(fields, between, name), years[key]) for key, fields in entries.items()}
+
+
+def source_labels(path: Path | None = None, marked: bool = True) -> dict[str, str]:
+    """The author-year label of every entry of ``references.bib``, by key (what a chart shows for a source):
+    "Tubaro and Casilli, 2019a" ("Tubaro et Casilli, 2019a" in the French pass), as its citations write it.
+
+    An organisation's name, and the name a work without author is cited by, are marked for translation in the
+    French pass; not when ``marked`` is false, for a label put inside a longer text that is translated whole."""
     path = path or project_root() / "references.bib"
-    return {key: author_year(fields) for key, fields in bibliography_fields(read_logged(path).decode("utf-8")).items()}
+    entries = bibliography_fields(read_logged(path).decode("utf-8"))
+    names = citation_labels(entries, language.and_between(), language.words if marked else str)
+    return {key: f"{who}, {year}" for key, (who, year) in names.items()}
 
 
 def bibliography_keys(path: Path | None = None) -> set[str]:

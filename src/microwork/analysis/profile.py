@@ -84,13 +84,13 @@ def profile_checks(survey: pd.DataFrame, reason: str, published: pd.DataFrame | 
     the same value; the rest reported with ``reason`` (the survey's reason in ``data/report_reasons.csv``)."""
     from . import checks as ck
 
-    indexed = survey.set_index("indicator")
+    indexed, cited = survey.set_index("indicator"), source_labels(marked=False)  # inside a translated text
     roundings = []
     for precise, rounded in same_statistic_pairs(survey):
         a, b = indexed.loc[precise], indexed.loc[rounded]
         if is_rounding(a, b):
             roundings.append(ck.consistent(rounded, b["value"], a["value"], precise,
-                                           f"a rounding of {a['value']:g} % ({a['source']}), same denominator"))
+                                           f"a rounding of {a['value']:g} % ({cited[a['source']]}), same denominator"))
     return ck.reported_otherwise(survey["indicator"], roundings + restated_figures(survey, published), default=reason)
 
 
@@ -101,10 +101,10 @@ def restated_figures(survey: pd.DataFrame, published: pd.DataFrame | None) -> li
 
     if published is None or "restates" not in survey:
         return []
-    figures, found = published.set_index("figure_id"), []
+    figures, cited, found = published.set_index("figure_id"), source_labels(marked=False), []  # inside a translated text
     for _, row in survey[survey["restates"].notna()].iterrows():
         figure = figures.loc[row["restates"]]
-        source = source_labels().get(figure["source"], figure["source"])
         found.append(ck.consistent(row["indicator"], float(row["value"]), float(figure["value"]), row["restates"],
-                                   f"quotes again the figure for {figure['description']} ({source})", row["comparator"]))
+                                   f"quotes again the figure for {figure['description']} ({cited[figure['source']]})",
+                                   row["comparator"]))
     return found

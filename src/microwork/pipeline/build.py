@@ -45,6 +45,7 @@ from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
 from .pdf import STAGED_PDFS, print_site
 from .provenance import STAGED_RECORD, chapter_defaults, record_identity, run_metadata
+from .repository import Repository, book_repository
 from .translate import TRANSLATED, Translations, catalog_files, check_catalogs, localised_files, with_editions
 from ..analysis.language import SOURCE_LANGUAGE
 from ..analysis.notebooks import NotebookError, read_notebook, source_of
@@ -258,9 +259,10 @@ def stage_translated(root: Path, files: dict[str, bytes], language: str, stage: 
 
 
 def edition_keys(root: Path, files: dict[str, bytes], identity: str = "") -> dict[str, str]:
-    """What each edition is made from, as a hash: the staged files, the code and the build record's ``identity``
-    (its commit, versions and data: not its date); the translated editions also their catalogs (so that editing a
-    catalog re-renders that edition only)."""
+    """What each edition is made from, as a hash: the staged files, the code and what else the pages show
+    (``identity``: the build record's commit, versions and data but not its date, the pages printed as PDFs, the
+    repository the buttons point to); the translated editions also their catalogs (so that editing a catalog
+    re-renders that edition only)."""
     base = [k.encode() + b"\0" + v for k, v in sorted(files.items())] + [code_digest(root).encode(), identity.encode()]
     catalogs = catalog_files(root)
     keys = {SOURCE_LANGUAGE: digest(base)}
@@ -417,6 +419,10 @@ def build_locked(root: Path, workers: int, force: bool, pdfs: bool = False) -> B
     say("checking the data package")
     counts = check_package(root / "data")
     say(f"data OK: {len(counts)} tables, {sum(counts.values())} rows")
+    repository = book_repository(root, os.environ)
+    say(f"repository: {repository.url} (from {repository.origin}), branch {repository.branch}" if repository else
+        "no repository address (GITHUB_REPOSITORY, or repository.url in _config.yml): the pages get no repository, "
+        "edit or launch buttons")
     if TRANSLATED:
         for warning in check_catalogs(root):
             say(warning)
@@ -424,22 +430,25 @@ def build_locked(root: Path, workers: int, force: bool, pdfs: bool = False) -> B
     prune_sites(layout)
     ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
     try:
-        return build_steps(root, layout, workers, force, ahead, report, started, pdfs)
+        return build_steps(root, layout, workers, force, ahead, report, started, pdfs, repository)
     finally:
         if ahead is not None:
             ahead.close()
 
 
 def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: BackgroundLocalisation | None,
-                report: BuildReport, started: float, pdfs: bool = False) -> BuildReport:
+                report: BuildReport, started: float, pdfs: bool = False, repository: Repository | None = None
+                ) -> BuildReport:
     """Steps 2 to 4 of :func:`build` (``ahead`` localising the translated editions while the chapters execute), the
-    PDFs printed into the new site before it is published when ``pdfs``."""
+    PDFs printed into the new site before it is published when ``pdfs``; ``repository`` is the one the pages'
+    buttons point to (the render reads it again from the environment)."""
     record = run_metadata(root, chapter_defaults(chapter_notebooks(root)))  # the data as the chapters will read them
     report.executed, report.cached = execute_all(root, workers, force, ahead)
 
     files = stage_files(root)
     printed = toc_files(root) if pdfs else []
-    keys = edition_keys(root, files, record_identity(record) + json.dumps(printed))
+    address = f"{repository.url} {repository.branch}" if repository else ""
+    keys = edition_keys(root, files, "\0".join([record_identity(record), json.dumps(printed), address]))
     files[STAGED_RECORD] = json.dumps(record, indent=1, ensure_ascii=False).encode()
     if printed:
         files[STAGED_PDFS] = json.dumps(printed).encode()

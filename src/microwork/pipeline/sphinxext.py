@@ -29,10 +29,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import vl_convert as vlc
+import yaml
 from docutils import nodes
 from markupsafe import Markup
 from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx import locale as sphinx_locale
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from microwork.analysis.data import bibliography_fields
@@ -41,6 +43,7 @@ from microwork.pipeline.site_texts import BIBLIOGRAPHY_TEXTS, GENERATED_PAGES, L
 from microwork.pipeline.citations import register_citation_styles
 from microwork.pipeline.pdf_links import add_pdf_line
 from microwork.pipeline.record import add_build_line, remember_record, write_record_files
+from microwork.pipeline.repository import CONFIG, RepositoryError, resolve
 from microwork.pipeline.search import register_search_languages
 from microwork.pipeline.stylesheet import SITE_STYLESHEET, write_site_stylesheet
 
@@ -503,6 +506,42 @@ def translate_theme_texts(app: Any, config: Any) -> None:
     config.html_theme_options = options
 
 
+# The buttons that link to the repository or launch a chapter from it (sphinx-book-theme's theme options).
+REPOSITORY_BUTTONS = ("use_repository_button", "use_edit_page_button")
+LAUNCH_SERVICES = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url", "jupyterlite_url")
+
+
+def set_repository_buttons(app: Any, config: Any) -> None:
+    """The repository, edit and launch buttons point to the book's repository (:mod:`microwork.pipeline.repository`:
+    ``GITHUB_REPOSITORY``, else ``repository.url`` of ``_config.yml``), each unless ``_config.yml`` switches it off;
+    when no address is known, the pages have none of them (and no launch button), rather than links to nowhere.
+    An address that is not one stops the build, in one line."""
+    options = dict(config.html_theme_options or {})
+    config_file = Path(app.srcdir) / CONFIG
+    text = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
+    try:
+        repository = resolve(os.environ, options.get("repository_url"), options.get("repository_branch"), text)
+    except RepositoryError as error:
+        raise ConfigError(str(error)) from None
+    launch = dict(options.get("launch_buttons") or {})
+    if repository is None:
+        LOGGER.info("[microwork] no repository address (GITHUB_REPOSITORY, or repository.url in _config.yml): "
+                    "the pages get no repository, edit or launch buttons")
+        options.pop("repository_url", None)
+        options.update({button: False for button in REPOSITORY_BUTTONS + ("use_issues_button",)})
+        launch.update({service: "" for service in LAUNCH_SERVICES})
+        launch["thebe"] = False
+    else:
+        LOGGER.info(f"[microwork] repository {repository.url} (from {repository.origin}), branch {repository.branch}")
+        options.update(repository_url=repository.url, repository_branch=repository.branch,
+                       repository_provider="github")
+        written = (yaml.safe_load(text) or {}).get("html") or {}  # Jupyter Book's defaults say False: not a choice
+        options.update({button: written.get(button) is not False for button in REPOSITORY_BUTTONS})
+    if "launch_buttons" in options or repository is None:
+        options["launch_buttons"] = launch
+    config.html_theme_options = options
+
+
 class BookTexts(gettext.NullTranslations):
     """The book's translations of :data:`THEME_TEXTS`, looked up after a theme's own catalog (as its fallback)."""
 
@@ -706,18 +745,26 @@ def link_editions(app: Any, pagename: str, templatename: str, context: dict, doc
     context["microwork_edition_links"] = [(language, LANGUAGE_NAMES[language], addresses[language]) for language in editions]
 
 
+def register_edition_citations(app: Any, config: Any) -> None:
+    """The citation styles of the edition being rendered, made for its ``references.bib``
+    (:mod:`microwork.pipeline.citations`)."""
+    bibliography = Path(app.confdir) / (list(getattr(config, "bibtex_bibfiles", None) or []) or ["references.bib"])[0]
+    register_citation_styles(bibliography, config.language or "en")
+
+
 def setup(app: Any) -> dict[str, Any]:
     register_search_languages(app)
     app.add_config_value("microwork_editions", {}, "html")
     app.add_config_value("microwork_texts", {}, "html")
     app.connect("config-inited", translate_theme_texts, priority=900)
+    app.connect("config-inited", set_repository_buttons, priority=900)
     app.connect("html-page-context", link_editions, priority=450)
     app.connect("html-page-context", title_as_text, priority=100)
     app.connect("builder-inited", translate_theme_words)
     app.connect("doctree-read", typeset_read_page, priority=100)  # before the titles are collected for the navigation
     app.connect("doctree-resolved", typeset_text)
     cache_bibtex_plugin_lookups()
-    register_citation_styles()
+    app.connect("config-inited", register_edition_citations)
     app.connect("config-inited", add_templates_path)
     app.connect("config-inited", check_base_url, priority=900)  # after sphinxext-opengraph has its settings
     app.connect("builder-inited", write_bundle)

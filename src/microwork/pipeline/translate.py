@@ -660,11 +660,12 @@ def bibliography_fields_in(text: str) -> Iterator[tuple[str, re.Match]]:
 
 def bibliography_texts(text: str) -> list[str]:
     """The book's own English in a BibTeX text, as plain text: notes, publication lines, titles in [brackets] (the
-    book's description of an untitled work)."""
+    book's description of an untitled work), the names organisations and works without author are cited by
+    (a corporate ``author``, the ``key`` field)."""
     found = []
     for _, match in bibliography_fields_in(text):
         name, plain = match.group(1).lower(), latex_to_text(match.group(2).strip("{}"))
-        if name in BIBLIOGRAPHY_TEXTS or (name == "title" and plain.startswith("[")) or \
+        if name in BIBLIOGRAPHY_TEXTS or (name == "title" and plain.startswith("[")) or name == "key" or \
                 (name == "author" and is_corporate_name(match.group(2))):
             found.append(plain)
     return found + [REPORT_WORDS]
@@ -679,7 +680,7 @@ def localised_bibliography(text: str, language: str, computed: Callable[[str], s
         name, raw = match.group(1).lower(), match.group(2)
         plain = latex_to_text(raw.strip("{}"))
         value = None
-        if name in BIBLIOGRAPHY_TEXTS or (name == "title" and plain.startswith("[")):
+        if name in BIBLIOGRAPHY_TEXTS or (name == "title" and plain.startswith("[")) or name == "key":
             translated = computed(plain)
             value = None if translated == plain else "{" + bibtex_escaped(translated, plain) + "}"
         elif name == "author" and is_corporate_name(raw):  # an organisation's name, kept whole
