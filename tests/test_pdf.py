@@ -27,7 +27,7 @@ def pdfs(built_book):
     return (built_book / "_build" / "html" / "pdf").resolve()
 
 
-def french(pdfs: Path) -> Path:
+def french_pdfs(pdfs: Path) -> Path:
     """The French PDFs' folder, next to the English ones."""
     return pdfs.parent / "fr" / "pdf"
 
@@ -180,7 +180,7 @@ def test_book_has_contents_and_bookmarks_with_numbered_titles(pdfs, html_pages, 
 def test_the_french_edition_is_printed_too_in_french(pdfs, built_book, edition):
     from microwork.pipeline.translate import BOOK_CATALOG, Translations
 
-    french = french(pdfs) / edition
+    french = french_pdfs(pdfs) / edition
     assert {p.name for p in chapters_of(french)} == {p.name for p in chapters_of(pdfs / edition)}
     words = Translations(built_book, "fr").for_catalog(BOOK_CATALOG)
     book = PdfReader(str(french / "book.pdf"))
@@ -226,7 +226,7 @@ def test_the_french_pdfs_have_no_english_sentence(pdfs, built_book, edition):
     quoted = as_printed(built_book) + identifiers(built_book)
     site = built_book / "_build" / "html" / "fr" / "chapters"
     found = {path.name: english_lines(path, quoted, marked_english((site / f"{path.stem}.html").read_text("utf-8")))
-             for path in chapters_of(french(pdfs) / edition) if (site / f"{path.stem}.html").is_file()}
+             for path in chapters_of(french_pdfs(pdfs) / edition) if (site / f"{path.stem}.html").is_file()}
     assert {name: lines for name, lines in found.items() if lines} == {}
 
 
@@ -247,7 +247,7 @@ def test_microwork_pdf_lists_the_pdfs_of_the_site(built_book, pdfs):
 @pytest.mark.parametrize("language", ["", "fr"])
 def test_every_page_links_its_pdfs_and_the_books(built_book, pdfs, language):
     site = (built_book / "_build" / "html").resolve() / language
-    folder = pdfs if not language else french(pdfs)
+    folder = pdfs if not language else french_pdfs(pdfs)
     pages = sorted((site / "chapters").glob("*.html"))
     assert len(pages) > 15
     for page in pages:
@@ -266,7 +266,7 @@ def pdf_urls(path: Path) -> list[str]:
 
 
 def test_no_pdf_links_to_a_local_address(pdfs):
-    files = sorted(pdfs.rglob("*.pdf")) + sorted(french(pdfs).rglob("*.pdf"))
+    files = sorted(pdfs.rglob("*.pdf")) + sorted(french_pdfs(pdfs).rglob("*.pdf"))
     assert len(files) > 40
     local = {f"{path.relative_to(pdfs.parent)}: {url}" for path in files for url in pdf_urls(path)
              if re.match(r"https?://(127\.0\.0\.1|localhost|0\.0\.0\.0)", url)}
@@ -274,15 +274,9 @@ def test_no_pdf_links_to_a_local_address(pdfs):
     assert any(url.startswith("https://") for url in pdf_urls(pdfs / "teachers" / "book.pdf"))  # outside links kept
 
 
-def test_the_local_address_check_sees_a_local_link(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from microwork.pipeline.pdf import CHROMIUM_ARGS, chromium_path
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_content('<a href="http://127.0.0.1:8000/chapters/size.html">size</a>')
-        page.pdf(path=str(tmp_path / "planted.pdf"))
-        browser.close()
+def test_the_local_address_check_sees_a_local_link(tmp_path, browser):
+    page = browser.new_page()
+    page.set_content('<a href="http://127.0.0.1:8000/chapters/size.html">size</a>')
+    page.pdf(path=str(tmp_path / "planted.pdf"))
+    page.close()
     assert pdf_urls(tmp_path / "planted.pdf") == ["http://127.0.0.1:8000/chapters/size.html"]
