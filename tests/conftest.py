@@ -31,10 +31,13 @@ def as_git_checkout(book: Path) -> Path:
 REPOSITORY_VARIABLES = ("GITHUB_REPOSITORY", "GITHUB_SERVER_URL")
 
 
-def microwork(*args: str, root: Path, check: bool = False,
-              environment: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def microwork(*args: str, root: Path, check: bool = False, environment: dict[str, str] | None = None,
+              pdfs: bool = False) -> subprocess.CompletedProcess:
     """Run the ``microwork`` command for the book at ``root`` (with no repository address, unless ``environment``
-    gives one)."""
+    gives one; a ``build`` prints no PDFs unless ``pdfs``: they take minutes, and the tests that read them read the
+    first build's, :func:`published_site`)."""
+    if args[:1] == ("build",) and not pdfs:
+        args = (*args, "--no-pdf")
     env = {**{k: v for k, v in os.environ.items() if k not in REPOSITORY_VARIABLES}, **(environment or {}),
            "MICROWORK_ROOT": str(root)}
     command = [str(Path(sys.executable).parent / "microwork"), *args]
@@ -65,8 +68,20 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the book, built once with ``microwork build`` (shared by the build and browser tests)."""
+    """A copy of the book, built once with ``microwork build``, PDFs included (shared by the build and browser tests).
+    The site as this build made it is also kept apart (:func:`published_site`): tests that change the book and build
+    it again (without PDFs, which take minutes) replace its ``_build/html``."""
     root = as_git_checkout(copy_book(tmp_path_factory.mktemp("book") / "book"))
-    result = microwork("build", root=root)
+    result = microwork("build", root=root, pdfs=True)
     assert result.returncode == 0, result.stdout + result.stderr
+    shutil.copytree((root / "_build" / "html").resolve(), root.parent / PUBLISHED, copy_function=os.link)
     return root
+
+
+PUBLISHED = "published-site"
+
+
+@pytest.fixture(scope="session")
+def published_site(built_book: Path) -> Path:
+    """The site of the first build of :func:`built_book`, as it was published: pages, data, record and PDFs."""
+    return built_book.parent / PUBLISHED

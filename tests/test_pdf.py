@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import microwork
 from french_text import WORD, as_printed, english_pieces, identifiers
 from microwork.pipeline.pdf import EDITIONS, footer_text, serve
 
@@ -22,9 +21,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def pdfs(built_book):
+def pdfs(published_site):
     """The English PDFs of the built site (``pdf/<edition>``); the French ones are in ``fr/pdf/<edition>``."""
-    return (built_book / "_build" / "html" / "pdf").resolve()
+    return published_site / "pdf"
 
 
 def french_pdfs(pdfs: Path) -> Path:
@@ -65,10 +64,10 @@ def chapters_of(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def html_pages(built_book, browser):
+def html_pages(published_site, browser):
     """For each chapter: its numbered title, figure numbers, the text of every printed table cell and code block,
     and the text of each paragraph of its solutions, as the built site's HTML has them."""
-    site = built_book / "_build" / "html"
+    site = published_site
     script = """() => {
       const h1 = document.querySelector('article h1').cloneNode(true);
       h1.querySelectorAll('.headerlink').forEach(e => e.remove());
@@ -224,7 +223,7 @@ def test_the_french_pdfs_have_no_english_sentence(pdfs, built_book, edition):
     """Read in the PDFs' text, without the code that made them: what the French PDFs print, code blocks and chart
     labels included, but the words their pages mark lang="en"."""
     quoted = as_printed(built_book) + identifiers(built_book)
-    site = built_book / "_build" / "html" / "fr" / "chapters"
+    site = pdfs.parent / "fr" / "chapters"
     found = {path.name: english_lines(path, quoted, marked_english((site / f"{path.stem}.html").read_text("utf-8")))
              for path in chapters_of(french_pdfs(pdfs) / edition) if (site / f"{path.stem}.html").is_file()}
     assert {name: lines for name, lines in found.items() if lines} == {}
@@ -237,16 +236,9 @@ def test_the_pdf_check_finds_an_english_line():
     assert marked == {("paid", "by"), ("by", "the"), ("the", "piece")}
 
 
-def test_microwork_pdf_lists_the_pdfs_of_the_site(built_book, pdfs):
-    result = microwork("pdf", root=built_book)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    listed = set(re.findall(r"(_build/html/\S+\.pdf)", result.stdout))
-    assert len(listed) >= 4 * len(chapters_of(pdfs / "students")) and all((built_book / p).is_file() for p in listed)
-
-
 @pytest.mark.parametrize("language", ["", "fr"])
-def test_every_page_links_its_pdfs_and_the_books(built_book, pdfs, language):
-    site = (built_book / "_build" / "html").resolve() / language
+def test_every_page_links_its_pdfs_and_the_books(published_site, pdfs, language):
+    site = published_site / language
     folder = pdfs if not language else french_pdfs(pdfs)
     pages = sorted((site / "chapters").glob("*.html"))
     assert len(pages) > 15

@@ -26,8 +26,8 @@ EDITIONS = ("", "fr")
 
 
 @pytest.fixture(scope="module")
-def site(built_book) -> Path:
-    return (built_book / "_build" / "html").resolve()
+def site(published_site) -> Path:
+    return published_site
 
 
 def package_files(book: Path) -> list[str]:
