@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WORKERS ?= 2
 
-.PHONY: book test pdf venv cff-venv check reproduce snapshots bench bench-pages limits clean distclean help need-npm FORCE
+.PHONY: book test test-fast pdf venv cff-venv check reproduce snapshots bench bench-pages limits clean distclean help need-npm FORCE
 
 # --- Checks made before anything is installed (each takes milliseconds) ---
 comma := ,
@@ -58,6 +58,7 @@ check_npm = $(if $(shell command -v npm 2>/dev/null),,$(error $(npm_message)))
 help:
 	@echo "make book    build the whole book into _build/html, with its PDFs (_build/html/pdf, _build/html/fr/pdf)"
 	@echo "make test    run the test suite (builds the book in a temporary copy)"
+	@echo "make test-fast  only the tests that build nothing, open no browser and start no kernel (before each commit)"
 	@echo "make pdf     the same as make book, listing the PDFs: students' edition (no solutions), teachers' edition"
 	@echo "make check   validate the data package"
 	@echo "make reproduce  re-execute everything from scratch; write _build/reproduce/report.json"
@@ -141,9 +142,16 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
 need-npm:
 	@$(check_npm):
 
+# Every test, the slowest listed at the end (what CI runs).
 test: $(if $(wildcard $(JS_STAMP)),,need-npm) venv $(JS_STAMP) cff-venv
 	bash .ci/install-system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
+
+# The tests that build nothing (book or environment), open no browser and start no kernel: the loop before each
+# commit (about a minute on 2 cores); `make test` runs them all.
+test-fast: venv cff-venv
+	bash .ci/install-system-deps
+	$(BIN)/python -m pytest -m "not build and not browser and not kernel and not venv" --durations=10
 
 clean:
 	rm -rf _build chapters/figures

@@ -85,3 +85,16 @@ PUBLISHED = "published-site"
 def published_site(built_book: Path) -> Path:
     """The site of the first build of :func:`built_book`, as it was published: pages, data, record and PDFs."""
     return built_book.parent / PUBLISHED
+
+
+# Fixtures that build the whole book or open a browser: a test using one is marked as such, whatever its module says,
+# so that `make test-fast` (pytest -m "not build and not browser and not kernel and not venv") leaves it out.
+MARKING_FIXTURES = {"built_book": "build", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test by the slow fixtures it uses, directly or through another fixture (:data:`MARKING_FIXTURES`)."""
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in MARKING_FIXTURES:
+                item.add_marker(MARKING_FIXTURES[fixture])

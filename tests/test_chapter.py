@@ -9,6 +9,8 @@ import pytest
 from conftest import copy_book, microwork
 from microwork.pipeline.execute import execute_chapter, glued_values
 
+pytestmark = pytest.mark.kernel  # runs chapters, or the command that runs them
+
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):

@@ -111,6 +111,7 @@ def wheel(folder, name="demo", version="1.0"):
     return path
 
 
+@pytest.mark.venv
 def test_make_heals_a_venv_whose_package_was_deleted(repo_root, tmp_path):
     venv, wheels = tmp_path / "venv", tmp_path / "wheels"
     wheel(wheels)

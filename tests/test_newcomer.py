@@ -178,6 +178,7 @@ def test_distclean_removes_every_installed_environment(book):
     assert (book / "tests" / "js" / "package.json").is_file() and (book / "chapters" / "size.ipynb").is_file()
 
 
+@pytest.mark.kernel
 def test_plain_papermill_at_the_root_writes_nothing_there(book):
     before = {p.name for p in book.iterdir()}
     env = {**os.environ, "MICROWORK_ROOT": str(book), "PYTHONPATH": str(book / "src")}

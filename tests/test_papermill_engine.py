@@ -17,6 +17,8 @@ from papermill.engines import NBClientEngine, papermill_engines
 from conftest import ROOT
 from microwork.pipeline.papermill_engine import ChapterEngine, ParameterRefused, refusal
 
+pytestmark = pytest.mark.kernel  # runs notebooks with papermill
+
 PAPERMILL = str(Path(sys.executable).parent / "papermill")
 
 
