@@ -43,6 +43,7 @@ from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
+from .warm import warm_kernels
 from .pdf import STAGED_PDFS, print_site
 from .provenance import STAGED_RECORD, chapter_defaults, record_identity, run_metadata
 from .repository import Repository, book_repository
@@ -147,8 +148,9 @@ def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int,
     order = sorted(jobs, key=lambda notebook: -expected_cost(notebook))
     say(f"executing {len(order)} chapter(s) with papermill, {workers} at a time: " + ", ".join(n.stem for n in order))
     failures = []
-    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=die_with_build,
-                             initargs=(os.getpid(), signal.SIGTERM)) as pool:
+    # The kernel parent first: the workers, forked at the first submission, find it in their environment.
+    with warm_kernels(), ProcessPoolExecutor(max_workers=max(1, workers), initializer=die_with_build,
+                                             initargs=(os.getpid(), signal.SIGTERM)) as pool:
         futures = {pool.submit(run_chapter, nb, root, jobs[nb], {}, timeout): nb for nb in order}
         started()  # the first submission forked every worker
         for done, future in enumerate(as_completed(futures), start=1):

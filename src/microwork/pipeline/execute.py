@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import shutil
@@ -10,14 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import warm
+
 READ_LOG = "data-files-read.log"
 
 
 def ipc_kernel_manager() -> type:
-    """A kernel manager whose kernels talk over local IPC sockets instead of TCP ports.
+    """A kernel manager whose kernels talk over local IPC sockets instead of TCP ports, and start warm during a build.
 
     Two chapters starting their kernels at the same moment could pick the same free TCP port
-    ("Kernel died before replying to kernel_info"); IPC socket files are unique per kernel.
+    ("Kernel died before replying to kernel_info"); IPC socket files are unique per kernel. While the build's kernel
+    parent runs (:mod:`microwork.pipeline.warm`), an IPython kernel is forked from it, its imports done; otherwise
+    it starts cold, as Jupyter starts it.
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -25,7 +30,27 @@ def ipc_kernel_manager() -> type:
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(transport="ipc", **kwargs)
 
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            parent, args = os.environ.get(warm.SOCKET_VARIABLE), warm.kernel_arguments(kernel_cmd)
+            if not parent or args is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            provisioner = self.provisioner
+            pid = warm.request_kernel(parent, args, str(kw.get("cwd") or os.getcwd()),
+                                      dict(kw.get("env") or os.environ), stderr=log_of_this_process())
+            provisioner.process, provisioner.pid, provisioner.pgid = warm.ForkedKernel(pid), pid, pid
+            provisioner.cwd = kw.get("cwd") or os.getcwd()
+            self._reconcile_connection_info(provisioner.connection_info)
+
     return IPCKernelManager
+
+
+def log_of_this_process() -> str | None:
+    """The file this process writes its errors to (a chapter's kernel.log during a build), if it is a file: a warm
+    kernel writes its own there, as a cold one inherits it."""
+    with contextlib.suppress(OSError):
+        target = os.readlink("/proc/self/fd/2")
+        return target if os.path.isfile(target) else None
+    return None
 
 
 @dataclass(frozen=True)

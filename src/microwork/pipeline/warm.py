@@ -1,0 +1,224 @@
+"""Kernels that start warm: each chapter's kernel is forked from a parent that has already imported what chapters use.
+
+A cold Jupyter kernel pays, before the first line of a chapter, an interpreter start and the imports of pandas,
+Altair, vl-convert, IPython's kernel and the book's package: most of a short chapter's time, paid again by every
+chapter. During a build, :class:`WarmKernels` starts one *kernel parent* (``python -m microwork.pipeline.warm``),
+which imports :data:`PRELOADED` once and then waits on a Unix socket. The kernel manager of the build
+(:func:`microwork.pipeline.execute.ipc_kernel_manager`) asks it for each chapter's kernel instead of starting a new
+interpreter; the parent forks, and the child becomes an ordinary IPython kernel with the command line, working
+folder and environment the manager gave (papermill and nbclient drive it as usual).
+
+Each chapter still has a process of its own: a fresh namespace, and modules it may change in its own copy only
+(forked memory is copied on write), so no chapter sees another's variables or changes. The parent runs no chapter
+code and never forks a child from a child. Outputs, cache keys and the executed notebooks are the same as with cold
+kernels (tests/test_warm.py). Without the parent (plain ``papermill``, ``jupyter-book build .``, ``microwork run``)
+kernels start cold, as before.
+
+The parent dies with the build (PR_SET_PDEATHSIG) and each kernel with the parent; the parent reaps its children,
+so that a finished kernel is seen as finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# What the parent imports before it forks: what every chapter imports first, and IPython's kernel.
+PRELOADED = ("numpy", "pandas", "altair", "vl_convert", "ipykernel.kernelapp", "IPython", "myst_nb",
+             "microwork.analysis.book", "microwork.analysis.charts", "microwork.analysis.data",
+             "microwork.analysis.params", "microwork.analysis.language")
+# Set in the build's environment while the parent runs: the path of its socket.
+SOCKET_VARIABLE = "MICROWORK_WARM_KERNELS"
+READY = b"ready\n"
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(signal_number: int = signal.SIGKILL) -> None:
+    """Ask Linux to send this process ``signal_number`` when its parent dies (nothing elsewhere)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal_number)
+
+
+def kernel_arguments(command: list[str]) -> list[str] | None:
+    """The arguments of an IPython kernel command (``python -m ipykernel_launcher -f FILE`` gives ``-f FILE``), or
+    None when ``command`` starts another kernel, which the parent cannot give."""
+    for module in ("ipykernel_launcher", "ipykernel"):
+        if len(command) >= 3 and command[1:3] == ["-m", module]:
+            return command[3:]
+    return None
+
+
+def reap(signum: int, frame: Any) -> None:
+    """SIGCHLD in the parent: collect every finished kernel (a zombie would look alive to its manager)."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
+def become_kernel(request: dict[str, Any]) -> None:
+    """In a forked child: become the kernel ``request`` asks for (its arguments, folder and environment); never
+    returns."""
+    code = 1
+    try:
+        die_with_parent()
+        os.setsid()  # a process group of its own: the manager signals the group, as with a cold kernel
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 0)
+        for stream, target in ((1, request.get("stdout")), (2, request.get("stderr"))):
+            os.dup2(os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT) if target else null, stream)
+        sys.argv = [sys.executable, *request["args"]]
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=request["args"])
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def serve(path: str) -> None:
+    """The kernel parent: import :data:`PRELOADED`, say ready on stdout, then fork one kernel per request on the
+    Unix socket ``path`` (a JSON request, answered with the child's pid) until the build ends."""
+    die_with_parent(signal.SIGTERM)
+    for name in PRELOADED:
+        importlib.import_module(name)
+    signal.signal(signal.SIGCHLD, reap)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(8)
+    sys.stdout.buffer.write(READY)
+    sys.stdout.flush()
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except InterruptedError:
+            continue
+        with connection:
+            request = json.loads(receive(connection))
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                connection.close()
+                become_kernel(request)
+            connection.sendall(json.dumps({"pid": pid}).encode())
+
+
+def receive(connection: socket.socket) -> bytes:
+    """Everything the other end sends until it shuts its side down."""
+    chunks = []
+    while chunk := connection.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def request_kernel(path: str, args: list[str], cwd: str, env: dict[str, str], stderr: str | None = None) -> int:
+    """Ask the parent listening on ``path`` for a kernel started with ``args`` in ``cwd`` with ``env``; return its
+    pid."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.connect(path)
+        connection.sendall(json.dumps({"args": args, "cwd": cwd, "env": env, "stderr": stderr}).encode())
+        connection.shutdown(socket.SHUT_WR)
+        return int(json.loads(receive(connection))["pid"])
+
+
+class ForkedKernel:
+    """The parts of :class:`subprocess.Popen` a kernel provisioner uses, for a kernel the parent forked (not a child
+    of this process: it is watched through ``/proc`` and signalled by pid)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """None while the kernel runs; 0 once it has ended (its real status went to the parent)."""
+        if self.returncode is None and not running(self.pid):
+            self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the kernel to end (at most ``timeout`` seconds)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            time.sleep(0.02)
+        return self.returncode or 0
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def running(pid: int) -> bool:
+    """Whether the process ``pid`` exists and has not ended (a zombie has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+class WarmKernels:
+    """The kernel parent for one build: started on entering (its socket's path put in the environment, where the
+    build's workers find it), stopped on leaving."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="microwork-kernels-")
+        self.path = str(Path(self.folder.name) / "parent.sock")
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> str:
+        self.process = subprocess.Popen([sys.executable, "-m", "microwork.pipeline.warm", self.path],
+                                        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        assert self.process.stdout is not None
+        ready = self.process.stdout.readline()
+        if ready != READY:
+            self.process.kill()
+            raise RuntimeError(f"the kernel parent did not start (it said {ready!r})")
+        os.environ[SOCKET_VARIABLE] = self.path
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        os.environ.pop(SOCKET_VARIABLE, None)
+        if self.process is not None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+        self.folder.cleanup()
+
+
+@contextlib.contextmanager
+def warm_kernels() -> Iterator[str]:
+    """``with warm_kernels():`` the kernels started inside start warm (see the module)."""
+    with WarmKernels() as path:
+        yield path
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

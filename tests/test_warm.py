@@ -1,0 +1,81 @@
+"""Kernels forked from a warm parent (microwork.pipeline.warm): warm, isolated from each other, and giving the same
+chapter as a cold kernel does."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from microwork.pipeline import warm
+from microwork.pipeline.execute import execute_chapter, glued_values
+
+pytestmark = pytest.mark.kernel
+
+
+def notebook(path: Path, *cells: str) -> Path:
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells],
+                                            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                     "language": "python"}}), path)
+    return path
+
+
+def printed(path: Path) -> dict:
+    """What the notebook's last cell printed, as JSON."""
+    cell = json.loads(path.read_text(encoding="utf-8"))["cells"][-1]
+    return json.loads("".join(cell["outputs"][0]["text"]))
+
+
+def run(source: Path, workdir: Path) -> Path:
+    execute_chapter(source, workdir, {}, workdir.parent / "failed", timeout=120)
+    return workdir / source.name
+
+
+def test_a_chapter_sees_nothing_another_left_in_the_same_warm_parent(tmp_path):
+    first = notebook(tmp_path / "first.ipynb",
+                     "import json, sys, os\nimport microwork.analysis.book as book\n"
+                     "book.LEFT_BEHIND = 1\njson.LEFT_BEHIND = 1\nsecret = 42\nos.environ['LEFT_BEHIND'] = '1'",
+                     "print(json.dumps({'parent': os.getppid(), 'warm': 'pandas' in sys.modules}))")
+    second = notebook(tmp_path / "second.ipynb",
+                      "import json, sys, os\nimport microwork.analysis.book as book",
+                      "print(json.dumps({'parent': os.getppid(), 'module': hasattr(book, 'LEFT_BEHIND'),\n"
+                      "  'library': hasattr(json, 'LEFT_BEHIND'), 'variable': 'secret' in globals(),\n"
+                      "  'environment': 'LEFT_BEHIND' in os.environ}))")
+    with warm.warm_kernels():
+        a = printed(run(first, tmp_path / "a"))
+        b = printed(run(second, tmp_path / "b"))
+    assert a["warm"] and a["parent"] == b["parent"] != os.getpid()  # both forked from the one parent
+    assert b == {"parent": a["parent"], "module": False, "library": False, "variable": False, "environment": False}
+
+
+def test_without_the_parent_kernels_start_cold(tmp_path):
+    probe = notebook(tmp_path / "probe.ipynb",
+                     "import json, sys\nprint(json.dumps({'warm': 'pandas' in sys.modules}))")
+    assert warm.SOCKET_VARIABLE not in os.environ
+    assert printed(run(probe, tmp_path / "cold")) == {"warm": False}
+
+
+def test_a_warm_kernel_gives_the_chapter_a_cold_one_gives(tmp_path):
+    source = ROOT / "chapters" / "size.ipynb"
+    cold = run(source, tmp_path / "cold")
+    with warm.warm_kernels():
+        warmed = run(source, tmp_path / "warm")
+    assert glued_values(warmed) == glued_values(cold)
+    specs = {p.name: p.read_text() for p in (tmp_path / "cold" / "figures").glob("*.vl.json")}
+    assert specs and specs == {p.name: p.read_text() for p in (tmp_path / "warm" / "figures").glob("*.vl.json")}
+
+
+def test_a_kernel_the_parent_cannot_give_starts_cold():
+    assert warm.kernel_arguments(["python", "-m", "ipykernel_launcher", "-f", "k.json"]) == ["-f", "k.json"]
+    assert warm.kernel_arguments(["R", "--slave", "-e", "IRkernel::main()", "k.json"]) is None
+
+
+def test_the_parent_ends_with_its_block():
+    with warm.warm_kernels() as path:
+        assert os.environ[warm.SOCKET_VARIABLE] == path and Path(path).exists()
+    assert warm.SOCKET_VARIABLE not in os.environ and not Path(path).exists()
