@@ -116,3 +116,26 @@ def test_declarations_are_read_by_papermill(tmp_path):
 def test_unreadable_declarations_are_refused(tmp_path, source, message):
     with pytest.raises(params.ParameterError, match=message):
         params.read_parameters(str(parameters_notebook(tmp_path, source)))
+
+
+def test_one_parameter_given_several_values_makes_one_run_per_value():
+    from microwork.analysis.params import ParameterError, parse_series
+
+    assert parse_series([]) == [{}]
+    assert parse_series(["a=1.5", "b=x"]) == [{"a": "1.5", "b": "x"}]
+    assert parse_series(["a=1.5", "b=x", "a=1.6"]) == [{"b": "x", "a": "1.5"}, {"b": "x", "a": "1.6"}]
+    with pytest.raises(ParameterError, match="a and b are each given several values"):
+        parse_series(["a=1", "a=2", "b=1", "b=2"])
+    with pytest.raises(ParameterError, match="is not NAME=VALUE"):
+        parse_series(["a"])
+
+
+def test_a_run_says_how_each_value_differs_from_the_books():
+    from microwork.analysis.readable import MISSING, compared, results_table
+
+    assert compared(212731.0, 251257.0, ",.0f") == "book: 251,257 (-15.3%)"
+    assert compared(1.27, 1.27) == "as in the book"
+    assert compared("casual", "routine") == "book: routine"
+    assert compared(3, MISSING) == "not in the book's run"
+    lines = results_table({"casual": 212731.0, "same": 5}, None, {"casual": ",.0f"}, {"casual": 251257.0, "same": 5})
+    assert lines[0].endswith("book: 251,257 (-15.3%)") and lines[1].endswith("as in the book")

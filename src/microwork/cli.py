@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import hashlib
 import json
@@ -20,6 +21,7 @@ from .pipeline.execute import ChapterError, execute_chapter, glued_values
 from .pipeline.layout import Layout
 from .pipeline.lock import build_lock
 from .pipeline.provenance import chapter_defaults as defaults_of
+from .pipeline.warm import warm_kernels
 from .analysis.notebooks import NotebookError
 from .analysis.paths import project_root
 from .analysis.validate import DataValidationError
@@ -84,28 +86,46 @@ def figures_summary(folder: Path, root: Path) -> str:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    overrides = chapter_params.check(args.chapter, **chapter_params.parse_assignments(args.parameter or []))
+    """Run a chapter once, or once per value of the parameter given several values (each run's parameters checked
+    before the first starts; the runs after the first in kernels forked warm); print each run's key results, and how
+    they differ from the book's own run when the book has been built."""
+    runs = [chapter_params.check(args.chapter, **given)
+            for given in chapter_params.parse_series(args.parameter or [])]
     source = chapter_params.notebook_path(args.chapter)
     root = project_root()
     check_package(root / "data")
-    tag = hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:8]
     layout = Layout(root)
+    book = layout.cached(source.stem) / source.name
+    published = glued_values(book) if book.is_file() else None
+    with build_lock(layout.build, say), (warm_kernels() if len(runs) > 1 else contextlib.nullcontext()):
+        for overrides in runs:
+            run_once(source, overrides, root, published)
+    return 0
+
+
+def run_once(source: Path, overrides: dict[str, Any], root: Path, published: dict[str, Any] | None) -> None:
+    """Execute one run of a chapter into ``_build/runs`` and print its key results (compared with ``published``,
+    the book's own run, when given)."""
+    layout = Layout(root)
+    tag = hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:8]
     workdir = layout.runs / f"{source.stem}-{tag}"
     shown = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "defaults"
     print(f"Running chapter '{source.stem}' with {shown} ...", flush=True)
-    with build_lock(layout.build, say):  # one command writing to _build at a time
-        execute_chapter(source, workdir, overrides, layout.failed, cell_timeout(root))
+    started = time.perf_counter()
+    execute_chapter(source, workdir, overrides, layout.failed, cell_timeout(root))
     values = glued_values(workdir / source.name)
     labels = readable.chapter_labels(source)
-    print(f"\nKey results ({len(values)} values glued into the chapter's prose; shown as the prose prints them, "
-          f"otherwise rounded to {readable.SIGNIFICANT_DIGITS} significant digits unless whole):")
-    print("\n".join("  " + line for line in readable.results_table(values, labels, readable.prose_formats(source))))
+    compared = " and how they differ from the book's own run" if published is not None else ""
+    print(f"\nKey results in {time.perf_counter() - started:.1f} s ({len(values)} values glued into the chapter's "
+          f"prose; shown as the prose prints them, otherwise rounded to {readable.SIGNIFICANT_DIGITS} significant "
+          f"digits unless whole){compared}:")
+    print("\n".join("  " + line for line in readable.results_table(values, labels, readable.prose_formats(source),
+                                                                    published)))
     if unused := sorted(set(labels) - set(values)):
         print(f"\nLabels in {readable.labels_file(source).relative_to(root)} for values the chapter no longer glues: "
               + ", ".join(unused))
     print(f"\nExecuted notebook (exact values): {(workdir / source.name).relative_to(root)}")
-    print(f"Figures: {figures_summary(workdir / 'figures', root)}")
-    return 0
+    print(f"Figures: {figures_summary(workdir / 'figures', root)}\n")
 
 
 def command_check(args: argparse.Namespace) -> int:
@@ -250,9 +270,13 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=command_params)
 
     p = commands.add_parser("run", help="run one chapter with parameter overrides and print its key results",
-                            epilog="example: microwork run size -p accounts_per_person=1.5")
+                            epilog="examples:\n  microwork run size -p accounts_per_person=1.5\n"
+                                   "  microwork run size -p accounts_per_person=1.5 -p accounts_per_person=1.6\n"
+                                   "                (one run per value, the second in a warm kernel)",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("chapter", help="chapter name (e.g. size) or notebook path")
-    p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE",
+                   help="override a parameter (repeatable; one parameter given several values makes one run per value)")
     p.set_defaults(func=command_run)
 
     p = commands.add_parser("reproduce", help="re-execute every chapter ignoring caches; write the reproduction report",

@@ -211,12 +211,31 @@ def parameters_table(declared: dict[str, Parameter]) -> list[str]:
     return columns(rows)
 
 
+def parse_series(pairs: list[str]) -> list[dict[str, str]]:
+    """Turn ``["NAME=VALUE", ...]`` into the runs they ask for: one run, or one per value of the one name given
+    several values (``a=1.5 a=1.6`` is two runs, each with the other names as given); two names each given
+    several values are refused (which value goes with which would be a guess)."""
+    values: dict[str, list[str]] = {}
+    for name, value in (split_assignment(pair) for pair in pairs):
+        values.setdefault(name, []).append(value)
+    varying = [name for name, given in values.items() if len(given) > 1]
+    if len(varying) > 1:
+        raise ParameterError(f"{' and '.join(varying)} are each given several values: give several values to one "
+                             "parameter only (one run per value)")
+    fixed = {name: given[0] for name, given in values.items() if len(given) == 1}
+    if not varying:
+        return [fixed]
+    return [{**fixed, varying[0]: value} for value in values[varying[0]]]
+
+
+def split_assignment(pair: str) -> tuple[str, str]:
+    """``"NAME=VALUE"`` as (name, value), refusing a malformed item."""
+    name, sep, value = pair.partition("=")
+    if not sep or not name.strip():
+        raise ParameterError(f"'{pair}' is not NAME=VALUE")
+    return name.strip(), value
+
+
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
     """Turn ``["NAME=VALUE", ...]`` into a dict, refusing malformed items."""
-    values = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ParameterError(f"'{pair}' is not NAME=VALUE")
-        values[name.strip()] = value
-    return values
+    return dict(split_assignment(pair) for pair in pairs)

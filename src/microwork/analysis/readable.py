@@ -117,14 +117,34 @@ def shown_as(value: Any, spec: str | None) -> str:
 
 
 def results_table(values: dict[str, Any], labels: dict[str, str] | None = None,
-                  formats: dict[str, str] | None = None) -> list[str]:
+                  formats: dict[str, str] | None = None, book: dict[str, Any] | None = None) -> list[str]:
     """Glued values as lines 'label  value': labels for people, numbers as the prose prints them (or rounded),
-    aligned on the right."""
+    aligned on the right; with ``book`` (the values of the book's own run), each line also says how the value
+    differs from the book's (:func:`compared`)."""
     formats = formats or {}
     shown = {name: shown_as(value, formats.get(name)) for name, value in values.items()}
     width = max((len(shown[n]) for n, v in values.items() if is_number(v)), default=0)
-    return columns([[label_for(name, labels), shown[name].rjust(width) if is_number(value) else shown[name]]
-                    for name, value in values.items()])
+    rows = [[label_for(name, labels), shown[name].rjust(width) if is_number(value) else shown[name]]
+            for name, value in values.items()]
+    if book is not None:
+        rows = [row + [compared(values[name], book.get(name, MISSING), formats.get(name))]
+                for row, name in zip(rows, values)]
+    return columns(rows)
+
+
+MISSING = object()
+
+
+def compared(value: Any, book: Any, spec: str | None = None) -> str:
+    """How ``value`` differs from the book's: "as in the book", "book: 266,126 (-12.3 %)", "book: casual" or "not
+    in the book's run"."""
+    if book is MISSING:
+        return "not in the book's run"
+    if value == book:
+        return "as in the book"
+    if is_number(value) and is_number(book) and book:
+        return f"book: {shown_as(book, spec)} ({(value - book) / abs(book):+.1%})"
+    return f"book: {shown_as(book, spec)}"
 
 
 # How a source's comparator reads before its figure: as a sign (the reproduction report) or in words (prose, tables).

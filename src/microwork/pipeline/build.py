@@ -55,6 +55,7 @@ BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 KEEP_SITES = 2
 COMPLETE = ".complete"  # written into a site folder once Jupyter Book has rendered it completely
 SITE_MARKER = ".microwork-site"  # written into each site folder the build makes, before anything else
+PDFS_KEY = "pdfs"  # in the site key file: whether the published site holds its PDFs
 DEFAULT_CELL_TIMEOUT = 600
 
 
@@ -450,14 +451,17 @@ def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: Ba
     files = stage_files(root)
     printed = toc_files(root) if pdfs else []
     address = f"{repository.url} {repository.branch}" if repository else ""
-    keys = edition_keys(root, files, "\0".join([record_identity(record), json.dumps(printed), address]))
+    keys = edition_keys(root, files, "\0".join([record_identity(record), address]))
     files[STAGED_RECORD] = json.dumps(record, indent=1, ensure_ascii=False).encode()
     if printed:
         files[STAGED_PDFS] = json.dumps(printed).encode()
     key_file, link = layout.site_key, layout.html
     built = json.loads(key_file.read_text()) if key_file.is_file() and link.is_symlink() and link.resolve().is_dir() \
         and key_file.read_text().startswith("{") else {}
-    changed = [language for language in keys if force or built.get(language) != keys[language]]
+    # A site with PDFs is kept by a build that prints none (--no-pdf: nothing to print, nothing to take away); a site
+    # without them is made again when they are asked for (its pages must link them).
+    missing_pdfs = bool(printed) and not built.get(PDFS_KEY)
+    changed = [language for language in keys if force or missing_pdfs or built.get(language) != keys[language]]
     if not changed:
         say("nothing changed since the last build: the book is up to date")
     else:
@@ -480,7 +484,7 @@ def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: Ba
         if printed:
             print_pdfs(root, site_html, list(stages), output)
         publish(layout, site_html)
-        key_file.write_text(json.dumps(keys))
+        key_file.write_text(json.dumps({**keys, PDFS_KEY: bool(printed)}))
         report.rendered = True
     report.site = link
     report.seconds = time.perf_counter() - started
