@@ -112,7 +112,7 @@ def test_a_second_build_waits_for_the_first_and_says_for_whom(book):
 
     with build_lock(book / "_build", say=lambda _: None):
         env = {**os.environ, "MICROWORK_ROOT": str(book)}
-        second = subprocess.Popen([str(Path(sys.executable).parent / "microwork"), "build"], cwd=book, env=env,
+        second = subprocess.Popen([str(Path(sys.executable).parent / "microwork"), "build", "--no-pdf"], cwd=book, env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         first_line = second.stdout.readline()
         assert f"waiting: process {os.getpid()}" in first_line and "one build at a time" in first_line
@@ -124,7 +124,7 @@ def test_a_second_build_waits_for_the_first_and_says_for_whom(book):
 
 def test_two_builds_at_once_both_succeed(book):
     env = {**os.environ, "MICROWORK_ROOT": str(book)}
-    command = [str(Path(sys.executable).parent / "microwork"), "build"]
+    command = [str(Path(sys.executable).parent / "microwork"), "build", "--no-pdf"]  # PDFs: tests/test_pdf.py
     first = subprocess.Popen(command + ["--force"], cwd=book, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
     started = first.stdout.readline()  # "checking the data package": the first build holds the lock by now

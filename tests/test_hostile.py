@@ -74,7 +74,11 @@ def test_no_payload_becomes_markup(site):
 
 
 def test_exported_csv_cells_cannot_run_as_formulas(hostile_book):
-    exported = list((hostile_book / "_build" / ".cache" / "chapters").glob("*/figures/*.csv"))
+    figures = list((hostile_book / "_build" / ".cache" / "chapters").glob("*/figures/*"))
+    # A chart's data (it has a .vl.json spec beside it); the data package's own files, offered as they are by the data
+    # catalogue (byte for byte, with their checksums), are not exports.
+    charts = {path.name.removesuffix(".vl.json") for path in figures if path.name.endswith(".vl.json")}
+    exported = [path for path in figures if path.suffix == ".csv" and path.stem in charts]
     cells = [cell for path in exported for row in csv.reader(path.open(encoding="utf-8")) for cell in row]
     formulas = [c for c in cells if c[:1] in ("=", "+", "@") or (c.startswith("-") and not re.fullmatch(r"-[\d.e+-]+", c))]
     assert formulas == []
