@@ -550,12 +550,13 @@ def show_figure(
 def timeline(frame: pd.DataFrame, date: str, label: str, kind: str, title: str,
              kinds: Sequence[str] | None = None) -> alt.Chart:
     """Dated events on a time axis, one row each, coloured and shaped by kind (in the order of ``kinds``, see
-    :func:`category_styles`). A year is written where it has room: on a phone's narrow axis every other year (Vega hides every other
-    label until none touches another)."""
+    :func:`category_styles`). A year is written where it has room: Vega keeps each year that does not come within
+    8 px of the last one kept (its "greedy" rule: on a phone's narrow axis every other year, where halving the labels
+    until none touched would leave only the first and the last)."""
     frame, styles = category_styles(frame, kind, kind, kinds)
     frame, lines, most_lines = with_wrapped_labels(frame, label)
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, labelFlush=True, labelOverlap="parity",
+        x=alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, labelFlush=True, labelOverlap="greedy",
                                                        tickCount={"interval": "year", "step": 1})),
         y=category_axis(lines, None),
         tooltip=[tip(f"{date}:T", format="%d %B %Y"), tip(f"{label}:N"), tip(f"{kind}:N")],
