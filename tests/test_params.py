@@ -124,6 +124,7 @@ def test_one_parameter_given_several_values_makes_one_run_per_value():
     assert parse_series([]) == [{}]
     assert parse_series(["a=1.5", "b=x"]) == [{"a": "1.5", "b": "x"}]
     assert parse_series(["a=1.5", "b=x", "a=1.6"]) == [{"b": "x", "a": "1.5"}, {"b": "x", "a": "1.6"}]
+    assert parse_series(["a=1.5", "a=1.5", "b=x", "b=x"]) == [{"a": "1.5", "b": "x"}]  # the same value twice: one run
     with pytest.raises(ParameterError, match="a and b are each given several values"):
         parse_series(["a=1", "a=2", "b=1", "b=2"])
     with pytest.raises(ParameterError, match="is not NAME=VALUE"):

@@ -79,3 +79,17 @@ def test_the_parent_ends_with_its_block():
     with warm.warm_kernels() as path:
         assert os.environ[warm.SOCKET_VARIABLE] == path and Path(path).exists()
     assert warm.SOCKET_VARIABLE not in os.environ and not Path(path).exists()
+
+
+def test_a_bad_request_ends_only_itself_and_a_missing_parent_means_a_cold_kernel(tmp_path, monkeypatch):
+    import socket
+
+    probe = notebook(tmp_path / "probe.ipynb",
+                     "import json, sys\nprint(json.dumps({'warm': 'pandas' in sys.modules}))")
+    with warm.warm_kernels() as path:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:  # half a request, then gone
+            connection.connect(path)
+            connection.sendall(b'{"args": [')
+        assert printed(run(probe, tmp_path / "after")) == {"warm": True}  # the parent still gives kernels
+    monkeypatch.setenv(warm.SOCKET_VARIABLE, str(tmp_path / "no-parent.sock"))
+    assert printed(run(probe, tmp_path / "cold")) == {"warm": False}

@@ -96,8 +96,8 @@ def command_run(args: argparse.Namespace) -> int:
     check_package(root / "data")
     layout = Layout(root)
     book = layout.cached(source.stem) / source.name
-    published = glued_values(book) if book.is_file() else None
     with build_lock(layout.build, say), (warm_kernels() if len(runs) > 1 else contextlib.nullcontext()):
+        published = glued_values(book) if book.is_file() else None  # read under the lock: no build is replacing it
         for overrides in runs:
             run_once(source, overrides, root, published)
     return 0

@@ -217,7 +217,8 @@ def parse_series(pairs: list[str]) -> list[dict[str, str]]:
     several values are refused (which value goes with which would be a guess)."""
     values: dict[str, list[str]] = {}
     for name, value in (split_assignment(pair) for pair in pairs):
-        values.setdefault(name, []).append(value)
+        if value not in values.setdefault(name, []):  # the same value twice is one run
+            values[name].append(value)
     varying = [name for name, given in values.items() if len(given) > 1]
     if len(varying) > 1:
         raise ParameterError(f"{' and '.join(varying)} are each given several values: give several values to one "

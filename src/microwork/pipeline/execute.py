@@ -35,8 +35,11 @@ def ipc_kernel_manager() -> type:
             if not parent or args is None:
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
             provisioner = self.provisioner
-            pid = warm.request_kernel(parent, args, str(kw.get("cwd") or os.getcwd()),
-                                      dict(kw.get("env") or os.environ), stderr=log_of_this_process())
+            try:
+                pid = warm.request_kernel(parent, args, str(kw.get("cwd") or os.getcwd()),
+                                          dict(kw.get("env") or os.environ), stderr=log_of_this_process())
+            except (OSError, ValueError, KeyError):  # the parent is gone or could not fork: a cold kernel instead
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
             provisioner.process, provisioner.pid, provisioner.pgid = warm.ForkedKernel(pid), pid, pid
             provisioner.cwd = kw.get("cwd") or os.getcwd()
             self._reconcile_connection_info(provisioner.connection_info)

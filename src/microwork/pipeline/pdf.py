@@ -336,14 +336,15 @@ def print_chapters(browser, base: str, names: list[str], parts: dict[str, str], 
 
 
 # Before printing: every link to the local server becomes a link to the published page (the page's path under the
-# edition's folder, on the published address), or text when there is no published address; a link within the page
-# (#section) stays, for chromium makes it a link inside the PDF.
+# edition's folder, on the published address), or text when there is no published address or the link leaves the
+# edition's folder; a link within the page (#section) stays, for chromium makes it a link inside the PDF.
 PUBLISHED_LINKS = """([edition, published]) => {
   for (const a of document.querySelectorAll('a[href]')) {
     const url = new URL(a.getAttribute('href'), location.href);
     if (url.origin !== location.origin) continue;
     if (url.pathname === location.pathname && url.hash) { a.setAttribute('href', url.hash); continue; }
-    if (published) a.setAttribute('href', published + url.pathname.slice(edition.length) + url.search + url.hash);
+    if (published && url.pathname.startsWith(edition + '/'))
+      a.setAttribute('href', published + url.pathname.slice(edition.length) + url.search + url.hash);
     else a.removeAttribute('href');
   }
 }"""

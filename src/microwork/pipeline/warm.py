@@ -11,8 +11,8 @@ folder and environment the manager gave (papermill and nbclient drive it as usua
 Each chapter still has a process of its own: a fresh namespace, and modules it may change in its own copy only
 (forked memory is copied on write), so no chapter sees another's variables or changes. The parent runs no chapter
 code and never forks a child from a child. Outputs, cache keys and the executed notebooks are the same as with cold
-kernels (tests/test_warm.py). Without the parent (plain ``papermill``, ``jupyter-book build .``, ``microwork run``)
-kernels start cold, as before.
+kernels (tests/test_warm.py). Without the parent (plain ``papermill``, ``jupyter-book build .``, a one-value
+``microwork run``), or when the parent cannot give a kernel, kernels start cold, as before.
 
 The parent dies with the build (PR_SET_PDEATHSIG) and each kernel with the parent; the parent reaps its children,
 so that a finished kernel is seen as finished.
@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,11 +84,17 @@ def become_kernel(request: dict[str, Any]) -> None:
         for stream, target in ((1, request.get("stdout")), (2, request.get("stderr"))):
             os.dup2(os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT) if target else null, stream)
         sys.argv = [sys.executable, *request["args"]]
+        sys.path[0] = request["cwd"]  # what `python -m ipykernel_launcher` started there would have
         from ipykernel.kernelapp import IPKernelApp
 
         IPKernelApp.launch_instance(argv=request["args"])
         code = 0
+    except BaseException:  # a kernel that cannot start says why in its log, as a cold one would
+        traceback.print_exc()
     finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
         os._exit(code)
 
 
@@ -109,13 +116,16 @@ def serve(path: str) -> None:
         except InterruptedError:
             continue
         with connection:
-            request = json.loads(receive(connection))
-            pid = os.fork()
-            if pid == 0:
-                listener.close()
-                connection.close()
-                become_kernel(request)
-            connection.sendall(json.dumps({"pid": pid}).encode())
+            try:
+                request = json.loads(receive(connection))
+                pid = os.fork()
+                if pid == 0:
+                    listener.close()
+                    connection.close()
+                    become_kernel(request)
+                connection.sendall(json.dumps({"pid": pid}).encode())
+            except Exception:  # one request that fails (a worker gone, no memory to fork) ends only itself: its
+                traceback.print_exc()  # manager starts that kernel cold, and the other kernels run on
 
 
 def receive(connection: socket.socket) -> bytes:
@@ -191,8 +201,9 @@ class WarmKernels:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> str:
+        # Started in its own empty folder: what the build's folder holds is not importable by the chapters' kernels.
         self.process = subprocess.Popen([sys.executable, "-m", "microwork.pipeline.warm", self.path],
-                                        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                                        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=self.folder.name)
         assert self.process.stdout is not None
         ready = self.process.stdout.readline()
         if ready != READY:
