@@ -194,3 +194,18 @@ def test_texts_of_the_descriptor_are_checked(package, text, rule):
 def test_line_breaks_in_descriptor_texts_are_allowed(package):
     edit(package, lambda d: d["resources"][2].update(description="first line\nsecond line"))
     assert data.check_package(package)["size_method"] > 0
+
+
+@pytest.mark.parametrize("change, column, rule", [
+    (lambda d: d["resources"][3].update(name="size_tiers\n\n<img src=x onerror=alert(1)>"), "resources[3].name",
+     "pattern"),
+    (lambda d: d.update(name="../../elsewhere"), "name", "pattern"),
+    (lambda d: d.pop("version") and None, "version", "required"),
+    (lambda d: d.update(version="0.8"), "version", "pattern"),
+    (lambda d: d["resources"][3].update(path="size`tiers.csv"), "resources[3].path", "path"),
+    (lambda d: d["resources"][3].update(path="sub/size_method.csv"), "resources[3].path", "unique"),
+    (lambda d: d["resources"][3].update(path="SHA256SUMS"), "resources[3].path", "unique"),
+])
+def test_names_and_files_that_would_land_in_the_catalogue_as_markup_or_elsewhere(package, change, column, rule):
+    edit(package, change)
+    assert (column, rule) in {(p.column, p.rule) for p in problems_of(package)}

@@ -84,6 +84,8 @@ def unsafe_path_reason(path: str) -> str | None:
         return "it is a URL (only files of data/ are read)"
     if ".." in PurePosixPath(path).parts:
         return "it goes up a folder with '..'"
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", path):
+        return "it holds a character other than letters, digits, '.', '_', '-' and '/'"
     return None
 
 
@@ -235,13 +237,62 @@ def foreign_keys_problems(schema: dict[str, Any], where: str, own: str,
     return problems
 
 
+# A name of the package or of a resource (Frictionless's rule: lower-case letters, digits, ".", "_" and "-"); it
+# becomes a page's cross-reference label and a download's file name, so nothing else may be in it.
+NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+# The files the data catalogue offers beside the tables, all in one folder: a table's file may not take their names.
+CATALOGUE_FILES = ("datapackage.json", "references.bib", "SHA256SUMS")
+
+
+def name_problems(name: Any, where: str) -> list[Problem]:
+    """A package's or resource's ``name`` must follow :data:`NAME`."""
+    if isinstance(name, str) and name and not NAME.fullmatch(name):
+        return [descriptor_problem(where, "pattern", f"the name {shown(name)} is refused: a name is written with "
+                                                     "lower-case letters, digits, '.', '_' and '-' only")]
+    return []
+
+
+def package_identity_problems(descriptor: dict[str, Any]) -> list[Problem]:
+    """The package's own ``name`` (:data:`NAME`) and ``version`` (``MAJOR.MINOR.PATCH``): they name its archive."""
+    problems: list[Problem] = []
+    name = member(descriptor, "name", str, "", problems)
+    problems += name_problems(name, "name")
+    version = member(descriptor, "version", str, "", problems)
+    if isinstance(version, str) and not VERSION.fullmatch(version):
+        problems.append(descriptor_problem("version", "pattern", f"the version {shown(version)} is refused: "
+                                                                 "write it MAJOR.MINOR.PATCH, e.g. 0.8.0"))
+    return problems
+
+
+def file_name_problems(resources: list[Any]) -> list[Problem]:
+    """Each table's file name once, and none of :data:`CATALOGUE_FILES`: the data catalogue offers them side by
+    side in one folder."""
+    problems, first = [], {}
+    for index, item in enumerate(resources):
+        path = item.get("path") if isinstance(item, dict) else None
+        if not isinstance(path, str):
+            continue
+        file_name = PurePosixPath(path).name
+        if file_name in CATALOGUE_FILES:
+            problems.append(descriptor_problem(f"resources[{index}].path", "unique",
+                                               f"the file name '{file_name}' is the data catalogue's own"))
+        elif first.setdefault(file_name, index) != index:
+            problems.append(descriptor_problem(f"resources[{index}].path", "unique",
+                                               f"the file name '{file_name}' is already used by "
+                                               f"resources[{first[file_name]}]"))
+    return problems
+
+
 def resource_problems(item: Any, where: str, folder: Path | None) -> list[Problem]:
     """Check one resource: a name, a safe path and a schema (foreign keys apart)."""
     if not isinstance(item, dict):
         return [descriptor_problem(where, "type", f"a resource must be an object, not {shown(item)}")]
     problems: list[Problem] = []
-    if member(item, "name", str, where, problems) == "":
+    name = member(item, "name", str, where, problems)
+    if name == "":
         problems.append(descriptor_problem(f"{where}.name", "required", "the name is empty"))
+    problems += name_problems(name, f"{where}.name")
     path = member(item, "path", str, where, problems)
     if path is not None:
         problems += path_problems(path, f"{where}.path", folder)
@@ -287,9 +338,10 @@ def structure_problems(descriptor: Any, folder: Path | None = None) -> list[Prob
     resources = member(descriptor, "resources", list, "", problems)
     if resources is None:
         return problems
+    problems += package_identity_problems(descriptor)
     for index, item in enumerate(resources):
         problems += resource_problems(item, f"resources[{index}]", folder)
-    problems += duplicate_problems(resources, "resources", "resource")
+    problems += duplicate_problems(resources, "resources", "resource") + file_name_problems(resources)
     schemas = {item["name"]: item["schema"] for item in resources if isinstance(item, dict)
                and isinstance(item.get("name"), str) and isinstance(item.get("schema"), dict)}
     for index, item in enumerate(resources):
