@@ -1,5 +1,6 @@
 """The size chapter executes with papermill, and its estimates follow its parameter."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,9 @@ def test_microwork_run_prints_key_results(book):
     assert line.rstrip().endswith("212,731")          # labelled, and printed as the chapter's prose prints it
     assert "Executed notebook (exact values): _build/runs/size-" in result.stdout
     assert "Figures: _build/runs/size-" in result.stdout
+    run = json.loads(next(book.glob("_build/runs/size-*/size.ipynb")).read_text(encoding="utf-8"))
+    outputs = [output for cell in run["cells"] for output in cell.get("outputs", [])]
+    assert len(outputs) > 20 and not [o for o in outputs if "microwork" in o.get("metadata", {})]  # no French pass
 
 
 def run_chapter(book, monkeypatch, tmp_path, chapter, **parameters):

@@ -94,7 +94,8 @@ def test_charts_are_as_wide_as_the_page_and_exports_have_a_fixed_width(repo_root
 
 def test_an_exported_figure_is_drawn_at_the_export_width(tmp_path):
     frame = pd.DataFrame({"tier": ["casual", "routine"], "persons": [266126, 52337]})
-    paths = charts.export(charts.horizontal_bars(frame, "tier", "persons", "Tiers", "persons"), frame, "t", tmp_path)
+    paths = charts.export(charts.spec_of(charts.horizontal_bars(frame, "tier", "persons", "Tiers", "persons")), frame, "t",
+                          tmp_path)
     assert re.search(r'<svg[^>]* width="640"', paths["svg"].read_text())
 
 

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
+from microwork.analysis import drawing
 from microwork.pipeline import warm
 from microwork.pipeline.execute import execute_chapter, glued_values
 
@@ -63,11 +64,12 @@ def test_without_the_parent_kernels_start_cold(tmp_path):
 def test_a_warm_kernel_gives_the_chapter_a_cold_one_gives(tmp_path):
     source = ROOT / "chapters" / "size.ipynb"
     cold = run(source, tmp_path / "cold")
-    with warm.warm_kernels():
+    with warm.warm_start():  # a warm kernel, its figures drawn by the drawing service
         warmed = run(source, tmp_path / "warm")
     assert glued_values(warmed) == glued_values(cold)
-    specs = {p.name: p.read_text() for p in (tmp_path / "cold" / "figures").glob("*.vl.json")}
-    assert specs and specs == {p.name: p.read_text() for p in (tmp_path / "warm" / "figures").glob("*.vl.json")}
+    files = {p.name: p.read_bytes() for p in (tmp_path / "cold" / "figures").iterdir()}
+    assert {name.split(".", 1)[1] for name in files} == {"vl.json", "svg", "png", "csv"}
+    assert files == {p.name: p.read_bytes() for p in (tmp_path / "warm" / "figures").iterdir()}
 
 
 def test_a_kernel_the_parent_cannot_give_starts_cold():
@@ -93,3 +95,39 @@ def test_a_bad_request_ends_only_itself_and_a_missing_parent_means_a_cold_kernel
         assert printed(run(probe, tmp_path / "after")) == {"warm": True}  # the parent still gives kernels
     monkeypatch.setenv(warm.SOCKET_VARIABLE, str(tmp_path / "no-parent.sock"))
     assert printed(run(probe, tmp_path / "cold")) == {"warm": False}
+
+
+FRENCH = {"number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]},
+          "time": None}
+SPEC = {"data": {"values": [{"x": 12766.5, "y": "Foule"}, {"x": 52000, "y": "Clic"}]}, "mark": "bar", "width": 300,
+        "encoding": {"x": {"field": "x", "type": "quantitative", "axis": {"format": ",.1f"}},
+                     "y": {"field": "y", "type": "nominal"}}}
+
+
+def test_the_drawing_service_draws_what_this_process_draws():
+    here = drawing.draw_here(SPEC, FRENCH["number"])
+    with warm.drawing_service() as path:
+        assert os.environ[drawing.SERVICE_VARIABLE] == path
+        served = drawing.draw(SPEC, FRENCH["number"])
+        answered = json.loads(drawing.exchange(path, json.dumps(drawing.request(SPEC, FRENCH["number"], None)).encode()))
+    assert "12\u202f766,5" in here.svg and here.png.startswith(b"\x89PNG")
+    assert served == here and drawing.drawing_from(answered) == here  # drawn by the service, byte for byte
+    assert drawing.SERVICE_VARIABLE not in os.environ and not Path(path).exists()
+
+
+def test_a_spec_vl_convert_refuses_is_refused_by_the_service_too_and_the_service_goes_on():
+    wrong = {**SPEC, "mark": "no-such-mark"}
+    with pytest.raises(drawing.DrawingError) as here:
+        drawing.draw_here(wrong)
+    with warm.drawing_service() as path:
+        with pytest.raises(drawing.DrawingError) as served:
+            drawing.draw(wrong)
+        for broken in (b'{"spec": ', b'["not", "a request"]', b""):
+            assert "not a drawing request" in json.loads(drawing.exchange(path, broken))["error"]
+        assert drawing.draw(SPEC) == drawing.draw_here(SPEC)  # still drawing
+    assert "conversion failed" in str(here.value) and str(served.value) == str(here.value)
+
+
+def test_without_the_service_charts_are_drawn_here(tmp_path, monkeypatch):
+    monkeypatch.setenv(drawing.SERVICE_VARIABLE, str(tmp_path / "no-service.sock"))
+    assert drawing.draw(SPEC) == drawing.draw_here(SPEC)

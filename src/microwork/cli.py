@@ -7,13 +7,15 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, Callable
 
 from .analysis import params as chapter_params
-from .analysis import readable
+from .analysis import language, readable
 from .pipeline import translate
 from .pipeline.build import BuildError, build, cell_timeout, chapter_notebooks, say
 from .analysis.data import check_package
@@ -21,7 +23,7 @@ from .pipeline.execute import ChapterError, execute_chapter, glued_values
 from .pipeline.layout import Layout
 from .pipeline.lock import build_lock
 from .pipeline.provenance import chapter_defaults as defaults_of
-from .pipeline.warm import warm_kernels
+from .pipeline.warm import warm_start
 from .analysis.notebooks import NotebookError
 from .analysis.paths import project_root
 from .analysis.validate import DataValidationError
@@ -96,11 +98,26 @@ def command_run(args: argparse.Namespace) -> int:
     check_package(root / "data")
     layout = Layout(root)
     book = layout.cached(source.stem) / source.name
-    with build_lock(layout.build, say), (warm_kernels() if len(runs) > 1 else contextlib.nullcontext()):
+    with build_lock(layout.build, say), warm_start(), editions_of_a_run():
         published = glued_values(book) if book.is_file() else None  # read under the lock: no build is replacing it
         for overrides in runs:
             run_once(source, overrides, root, published)
     return 0
+
+
+@contextlib.contextmanager
+def editions_of_a_run() -> Iterator[None]:
+    """Within this block, chapters make the English edition's outputs only, unless ``MICROWORK_EDITIONS`` asks for
+    more: a run's key results are its values, the same in every edition, and the French pass would double the time of
+    every chart and glued value."""
+    if language.EDITIONS_VARIABLE in os.environ:
+        yield
+        return
+    os.environ[language.EDITIONS_VARIABLE] = language.SOURCE_LANGUAGE
+    try:
+        yield
+    finally:
+        os.environ.pop(language.EDITIONS_VARIABLE, None)
 
 
 def run_once(source: Path, overrides: dict[str, Any], root: Path, published: dict[str, Any] | None) -> None:

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
-import vl_convert as vlc
 
-from . import book, language, readable
+from . import book, drawing, language, readable
 from .language import words
 from .book import cite, code_span, column_header, escape_markdown, is_source_column, one_line, package_fields
 from .catalogue import table_label
@@ -277,7 +276,9 @@ def bilingual(build):
         chart = build(*args, **kwargs)
         if language.current() == language.SOURCE_LANGUAGE and language.making_french():
             with language.french_pass():
-                FRENCH_SPECS[id(chart)] = (chart, spec_of(build(*args, **kwargs)))
+                # Not validated again: the same function on the same data, with other texts, makes the same
+                # structure as the English chart, which is validated against Vega-Lite's schema.
+                FRENCH_SPECS[id(chart)] = (chart, spec_of(build(*args, **kwargs), validate=False))
         return chart
 
     return both
@@ -358,10 +359,10 @@ def only_used_columns(spec: dict) -> dict:
     return {**spec, "datasets": datasets}
 
 
-def spec_of(chart: alt.TopLevelMixin) -> dict:
+def spec_of(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
     """The chart's Vega-Lite specification, with its data inline (the columns it uses) and the dark theme for the
-    page's script."""
-    spec = only_used_columns(chart.to_dict())
+    page's script; checked against Vega-Lite's schema unless ``validate`` is False."""
+    spec = only_used_columns(chart.to_dict(validate=validate))
     usermeta = {**spec.get("usermeta", {}), "dark": dark_theme()}
     if language.current() != language.SOURCE_LANGUAGE:  # the page's script and the render draw it with these
         usermeta["locale"] = {"number": language.vega_locale(language.current()),
@@ -369,16 +370,15 @@ def spec_of(chart: alt.TopLevelMixin) -> dict:
     return {**spec, "usermeta": usermeta}
 
 
-def export(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, folder: Path | None = None) -> dict[str, Path]:
-    """Write ``name``.png, .svg, .csv (the figure's data) and .vl.json (its Vega-Lite spec) into ``folder``
-    (by default :func:`figure_dir`)."""
+def export(spec: dict, data: pd.DataFrame, name: str, folder: Path | None = None) -> dict[str, Path]:
+    """Write ``name``.png, .svg, .csv (the figure's data) and .vl.json (its Vega-Lite ``spec``, see :func:`spec_of`)
+    into ``folder`` (by default :func:`figure_dir`)."""
     folder = figure_dir() if folder is None else folder
     folder.mkdir(parents=True, exist_ok=True)
-    spec = spec_of(chart)
     paths = {kind: folder / f"{name}.{kind}" for kind in ("png", "svg", "csv", "vl.json")}
-    svg = vlc.vegalite_to_svg(exported(spec))  # render once; the PNG is rasterised from the SVG (much cheaper than re-rendering)
-    paths["svg"].write_text(svg, encoding="utf-8")
-    paths["png"].write_bytes(vlc.svg_to_png(svg, scale=2))
+    drawn = drawing.draw(exported(spec))
+    paths["svg"].write_text(drawn.svg, encoding="utf-8")
+    paths["png"].write_bytes(drawn.png)
     csv_safe(data).to_csv(paths["csv"], index=False)
     paths["vl.json"].write_text(spec_text(spec) + "\n", encoding="utf-8")
     return paths
@@ -523,8 +523,8 @@ def show_figure(
         raise ValueError(f"figure {name!r}: the chart has no French version; make it with one of the chart "
                          "functions of microwork.analysis.charts and pass it to show_figure unchanged")
     _, french_spec = FRENCH_SPECS.pop(id(chart), (None, None))
-    paths = export(chart, data, name)
     english_spec = spec_of(chart)
+    paths = export(english_spec, data, name)
 
     def chart_part() -> str:
         spec = english_spec if language.current() == language.SOURCE_LANGUAGE else french_spec

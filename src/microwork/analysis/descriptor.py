@@ -9,6 +9,7 @@ a ``path`` that stays inside ``data/`` and a ``schema`` whose fields, constraint
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -324,7 +325,14 @@ def text_problems(value: Any, where: str = "") -> list[Problem]:
 def validate_descriptor(descriptor: Any, folder: Path | None = None) -> list[Problem]:
     """Return the problems of the parsed ``datapackage.json``: its structure (:func:`structure_problems`), then
     its texts (:func:`text_problems`). ``folder`` is the data folder (see :func:`structure_problems`)."""
-    return structure_problems(descriptor, folder) + text_problems(descriptor)
+    return structure_problems(descriptor, folder) + list(texts_checked(json.dumps(descriptor, ensure_ascii=False)))
+
+
+@functools.lru_cache(maxsize=16)
+def texts_checked(descriptor_json: str) -> tuple[Problem, ...]:
+    """:func:`text_problems` of the descriptor written as ``descriptor_json``, worked out once per content (a chapter
+    checks the descriptor again at each table it reads)."""
+    return tuple(text_problems(json.loads(descriptor_json)))
 
 
 def structure_problems(descriptor: Any, folder: Path | None = None) -> list[Problem]:

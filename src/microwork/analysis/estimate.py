@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+
 
 def raw_total(registrations: Iterable[int]) -> int:
     """Add up the French registrations of several platforms (accounts, not people)."""
@@ -104,16 +106,25 @@ def distance_to_whole(value: float) -> float:
     return abs(value - round(value))
 
 
+def whole_numbers(numbers: Iterable[int]) -> np.ndarray:
+    """``numbers`` as an array of 64-bit integers (a ``range`` made at once, without a Python loop)."""
+    if isinstance(numbers, range):
+        return np.arange(numbers.start, numbers.stop, numbers.step, dtype=np.int64)
+    return np.asarray(list(numbers) if not isinstance(numbers, np.ndarray) else numbers, dtype=np.int64)
+
+
 def share_of_products_near_whole(coefficient: float, tolerance: float, numbers: Iterable[int]) -> float:
     """The share of whole ``numbers`` whose product with ``coefficient`` lies within ``tolerance`` of a whole number.
 
     With every number of a wide range, this is the chance that a number picked at random
     lands that close to a whole number once multiplied (for 1.27 and 0.02: 5 in 100).
     """
-    values = list(numbers)
-    if not values:
+    values = whole_numbers(numbers)
+    if not len(values):
         raise ValueError("numbers is empty")
-    return sum(distance_to_whole(n * coefficient) <= tolerance + 1e-9 for n in values) / len(values)
+    products = values * coefficient  # each product as Python computes n * coefficient; np.round rounds halves to even
+    near = np.abs(products - np.round(products)) <= tolerance + 1e-9  # as round() does: distance_to_whole, at once
+    return int(np.count_nonzero(near)) / len(values)
 
 
 def share_near_whole_if_divided(coefficient: float, tolerance: float, totals: Iterable[int]) -> float:
@@ -122,4 +133,5 @@ def share_near_whole_if_divided(coefficient: float, tolerance: float, totals: It
     This is the hypothesis "the tier is a whole count divided by the coefficient, then rounded":
     if it made products near whole numbers more likely, a near-whole product would be evidence for it.
     """
-    return share_of_products_near_whole(coefficient, tolerance, (round(t / coefficient) for t in totals))
+    divided = np.round(whole_numbers(totals) / coefficient)  # round(total / coefficient), at once
+    return share_of_products_near_whole(coefficient, tolerance, divided.astype(np.int64))

@@ -43,7 +43,7 @@ from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
-from .warm import warm_kernels
+from .warm import drawing_service, warm_kernels
 from .pdf import STAGED_PDFS, print_site
 from .provenance import STAGED_RECORD, chapter_defaults, record_identity, run_metadata
 from .repository import Repository, book_repository
@@ -433,7 +433,8 @@ def build_locked(root: Path, workers: int, force: bool, pdfs: bool = False) -> B
     prune_sites(layout)
     ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
     try:
-        return build_steps(root, layout, workers, force, ahead, report, started, pdfs, repository)
+        with drawing_service():  # every figure of the build, the kernels' and the French ones, drawn by one process
+            return build_steps(root, layout, workers, force, ahead, report, started, pdfs, repository)
     finally:
         if ahead is not None:
             ahead.close()

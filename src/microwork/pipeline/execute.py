@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ def ipc_kernel_manager() -> type:
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(transport="ipc", **kwargs)
+            self.client_factory = ready_without_lingering()
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             parent, args = os.environ.get(warm.SOCKET_VARIABLE), warm.kernel_arguments(kernel_cmd)
@@ -45,6 +48,43 @@ def ipc_kernel_manager() -> type:
             self._reconcile_connection_info(provisioner.connection_info)
 
     return IPCKernelManager
+
+
+@functools.cache
+def ready_without_lingering() -> type:
+    """A kernel client that, once the kernel has answered ``kernel_info`` and IOPub is connected, drops only the IOPub
+    messages already there. Jupyter's client then waits 0.2 s more for messages that may still come, on every
+    chapter; none can matter, as nbclient keeps only the messages that answer the cells it sends."""
+    from queue import Empty
+
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while not await self.answered_kernel_info():
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+            with contextlib.suppress(Empty):
+                while True:
+                    await self.iopub_channel.get_msg(timeout=0)
+
+        async def answered_kernel_info(self) -> bool:
+            """Ask for ``kernel_info``; whether the kernel answered within a second, with IOPub connected."""
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+                if reply["msg_type"] != "kernel_info_reply":
+                    return False
+                await self.iopub_channel.get_msg(timeout=0.2)  # the kernel's status on IOPub: it is connected
+            except Empty:
+                return False
+            self._handle_kernel_info_reply(reply)
+            return True
+
+    return ReadyClient
 
 
 def log_of_this_process() -> str | None:

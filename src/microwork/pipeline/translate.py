@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import vl_convert as vlc
 import yaml
 from babel.dates import get_month_names
 from babel.messages.catalog import Catalog
@@ -35,6 +34,7 @@ from ..analysis import language as lang
 from ..analysis.book import escape_markdown
 from ..analysis.data import BIBTEX_ENTRY, BIBTEX_FIELD, is_corporate_name, latex_to_text
 from ..analysis.charts import exported, json_for_script, row_height, safe_csv_cell, spec_text, wrapped
+from ..analysis.drawing import draw
 from . import catalog_rules as rules
 from .typography import TYPOGRAPHY
 from .layout import BuildError, Layout, read_yaml, toc_files
@@ -724,10 +724,9 @@ def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
             for match in SCRIPT.finditer("".join(text) if isinstance(text, list) else text):
                 name, spec = match.group("name"), json.loads(match.group("spec"))
                 locale = spec.get("usermeta", {}).get("locale", {})
-                svg = vlc.vegalite_to_svg(exported(spec), format_locale=locale.get("number"),
-                                          time_format_locale=locale.get("time"))
-                files[f"{folder}/figures/{name}.svg"] = svg.encode()
-                files[f"{folder}/figures/{name}.png"] = vlc.svg_to_png(svg, scale=2)
+                drawn = draw(exported(spec), locale.get("number"), locale.get("time"))
+                files[f"{folder}/figures/{name}.svg"] = drawn.svg.encode()
+                files[f"{folder}/figures/{name}.png"] = drawn.png
                 files[f"{folder}/figures/{name}.vl.json"] = (spec_text(spec) + "\n").encode()
     return files
 

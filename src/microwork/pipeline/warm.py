@@ -2,7 +2,7 @@
 
 A cold Jupyter kernel pays, before the first line of a chapter, an interpreter start and the imports of pandas,
 Altair, vl-convert, IPython's kernel and the book's package: most of a short chapter's time, paid again by every
-chapter. During a build, :class:`WarmKernels` starts one *kernel parent* (``python -m microwork.pipeline.warm``),
+chapter. During a build, :func:`warm_kernels` starts one *kernel parent* (``python -m microwork.pipeline.warm kernels``),
 which imports :data:`PRELOADED` once and then waits on a Unix socket. The kernel manager of the build
 (:func:`microwork.pipeline.execute.ipc_kernel_manager`) asks it for each chapter's kernel instead of starting a new
 interpreter; the parent forks, and the child becomes an ordinary IPython kernel with the command line, working
@@ -16,6 +16,11 @@ kernels (tests/test_warm.py). Without the parent (plain ``papermill``, ``jupyter
 
 The parent dies with the build (PR_SET_PDEATHSIG) and each kernel with the parent; the parent reaps its children,
 so that a finished kernel is seen as finished.
+
+The build's other helper process is the *drawing service* (:func:`drawing_service`, the loop of
+:mod:`microwork.analysis.drawing`): it starts vl-convert once and draws every chapter's static figures, where each
+kernel would otherwise start vl-convert's JavaScript engine for its own first figure. It cannot live in the kernel
+parent: vl-convert runs threads, and a process that forks must have none.
 """
 
 from __future__ import annotations
@@ -36,8 +41,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
+from ..analysis import drawing, language
+from ..analysis.drawing import receive
+
 # What the parent imports before it forks: what every chapter imports first, and IPython's kernel.
-PRELOADED = ("numpy", "pandas", "altair", "vl_convert", "ipykernel.kernelapp", "IPython", "myst_nb",
+# The kernel's own modules are most of a kernel's start once the rest is imported: ipykernel.debugger alone (debugpy)
+# takes a quarter of a second. None of these starts a thread.
+PRELOADED = ("numpy", "pandas", "altair", "vl_convert", "papermill", "ipykernel.kernelapp", "ipykernel.ipkernel",
+             "ipykernel.zmqshell", "ipykernel.debugger", "IPython", "myst_nb",
              "microwork.analysis.book", "microwork.analysis.charts", "microwork.analysis.data",
              "microwork.analysis.params", "microwork.analysis.language")
 # Set in the build's environment while the parent runs: the path of its socket.
@@ -98,18 +111,41 @@ def become_kernel(request: dict[str, Any]) -> None:
         os._exit(code)
 
 
+def listening(path: str) -> socket.socket:
+    """A Unix socket bound to ``path``, listening."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(8)
+    return listener
+
+
+def say_ready() -> None:
+    """Tell the process that started this one that it may send requests."""
+    sys.stdout.buffer.write(READY)
+    sys.stdout.flush()
+
+
+def warm_up() -> None:
+    """Work every chapter does first, the same way, done once in the parent: nbformat compiles its notebook schema
+    (papermill reads a chapter's parameters through it) and Babel reads each edition's locale data."""
+    nbformat.validate(nbformat.v4.new_notebook())
+    for edition in language.LANGUAGES:
+        language.and_between(edition)
+
+
 def serve(path: str) -> None:
     """The kernel parent: import :data:`PRELOADED`, say ready on stdout, then fork one kernel per request on the
     Unix socket ``path`` (a JSON request, answered with the child's pid) until the build ends."""
     die_with_parent(signal.SIGTERM)
+    # debugpy checks, at import, how Python was started and warns on the build's output; a cold kernel's warning goes
+    # to its own log, and the check changes nothing else.
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     for name in PRELOADED:
         importlib.import_module(name)
+    warm_up()
     signal.signal(signal.SIGCHLD, reap)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
-    listener.listen(8)
-    sys.stdout.buffer.write(READY)
-    sys.stdout.flush()
+    listener = listening(path)
+    say_ready()
     while True:
         try:
             connection, _ = listener.accept()
@@ -128,12 +164,13 @@ def serve(path: str) -> None:
                 traceback.print_exc()  # manager starts that kernel cold, and the other kernels run on
 
 
-def receive(connection: socket.socket) -> bytes:
-    """Everything the other end sends until it shuts its side down."""
-    chunks = []
-    while chunk := connection.recv(65536):
-        chunks.append(chunk)
-    return b"".join(chunks)
+def serve_drawings(path: str) -> None:
+    """The drawing service (:func:`microwork.analysis.drawing.serve`) on the Unix socket ``path``: ready as soon as
+    it listens (a drawing asked while vl-convert starts waits for it), ended with the build."""
+    die_with_parent(signal.SIGTERM)
+    listener = listening(path)
+    say_ready()
+    drawing.serve(listener)
 
 
 def request_kernel(path: str, args: list[str], cwd: str, env: dict[str, str], stderr: str | None = None) -> int:
@@ -191,29 +228,32 @@ def running(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-class WarmKernels:
-    """The kernel parent for one build: started on entering (its socket's path put in the environment, where the
-    build's workers find it), stopped on leaving."""
+class Helper:
+    """One helper process of a build, started on entering and stopped on leaving: the kernel parent
+    (``role="kernels"``) or the drawing service (``role="drawings"``). Once it listens, the path of its socket is put
+    in the environment under ``variable``, where the build's workers and the kernels they start find it."""
 
-    def __init__(self) -> None:
-        self.folder = tempfile.TemporaryDirectory(prefix="microwork-kernels-")
-        self.path = str(Path(self.folder.name) / "parent.sock")
+    def __init__(self, role: str, variable: str) -> None:
+        self.role, self.variable = role, variable
+        self.folder = tempfile.TemporaryDirectory(prefix=f"microwork-{role}-")
+        self.path = str(Path(self.folder.name) / f"{role}.sock")
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> str:
         # Started in its own empty folder: what the build's folder holds is not importable by the chapters' kernels.
-        self.process = subprocess.Popen([sys.executable, "-m", "microwork.pipeline.warm", self.path],
+        self.process = subprocess.Popen([sys.executable, "-m", "microwork.pipeline.warm", self.role, self.path],
                                         stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=self.folder.name)
         assert self.process.stdout is not None
         ready = self.process.stdout.readline()
         if ready != READY:
             self.process.kill()
-            raise RuntimeError(f"the kernel parent did not start (it said {ready!r})")
-        os.environ[SOCKET_VARIABLE] = self.path
+            self.folder.cleanup()
+            raise RuntimeError(f"the {ROLES[self.role]} did not start (it said {ready!r})")
+        os.environ[self.variable] = self.path
         return self.path
 
     def __exit__(self, *exc: object) -> None:
-        os.environ.pop(SOCKET_VARIABLE, None)
+        os.environ.pop(self.variable, None)
         if self.process is not None:
             self.process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -224,12 +264,29 @@ class WarmKernels:
         self.folder.cleanup()
 
 
-@contextlib.contextmanager
-def warm_kernels() -> Iterator[str]:
+# What each helper is (for messages), and its loop.
+ROLES = {"kernels": "kernel parent", "drawings": "drawing service"}
+LOOPS = {"kernels": serve, "drawings": serve_drawings}
+
+
+def warm_kernels() -> Helper:
     """``with warm_kernels():`` the kernels started inside start warm (see the module)."""
-    with WarmKernels() as path:
-        yield path
+    return Helper("kernels", SOCKET_VARIABLE)
+
+
+def drawing_service() -> Helper:
+    """``with drawing_service():`` the charts drawn inside, by the kernels started inside or by this process, are drawn
+    by one process that started vl-convert once (:mod:`microwork.analysis.drawing`)."""
+    return Helper("drawings", drawing.SERVICE_VARIABLE)
+
+
+@contextlib.contextmanager
+def warm_start() -> Iterator[None]:
+    """``with warm_start():`` kernels that start warm and charts drawn by the drawing service, both started at once
+    (what a run of several chapters, or of one chapter several times, gains from)."""
+    with drawing_service(), warm_kernels():
+        yield
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    LOOPS[sys.argv[1]](sys.argv[2])
