@@ -26,6 +26,9 @@ import vl_convert as vlc
 SERVICE_VARIABLE = "MICROWORK_DRAWING"
 # The PNG's pixels per SVG pixel: sharp on a phone's screen and in print.
 PNG_SCALE = 2
+# How long one side waits for the other: a kernel for its drawing (then it draws the figure itself), the service for
+# a request (then it serves the next).
+WAIT_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,11 @@ def draw(spec: Mapping, number_locale: Mapping | None = None, time_locale: Mappi
     path = os.environ.get(SERVICE_VARIABLE)
     if path:
         try:
-            answer = json.loads(exchange(path, json.dumps(request(spec, number_locale, time_locale)).encode()))
-        except (OSError, ValueError):  # no service there (ended, or not reachable): draw here, the same figure
-            answer = None
-        if answer is not None:
-            return drawing_from(answer)
+            reply = json.loads(exchange(path, json.dumps(request(spec, number_locale, time_locale)).encode()))
+        except (OSError, ValueError):  # no service (ended, unreachable, silent too long): draw here, the same figure
+            reply = None
+        if reply is not None:
+            return drawing_from(reply)
     return draw_here(spec, number_locale, time_locale)
 
 
@@ -80,16 +83,17 @@ def answer(message: bytes, drawer: Callable[..., Drawing] = draw_here) -> bytes:
     return json.dumps({"svg": drawn.svg, "png": base64.b64encode(drawn.png).decode("ascii")}).encode()
 
 
-def drawing_from(answer: Mapping) -> Drawing:
+def drawing_from(reply: Mapping) -> Drawing:
     """The drawing the service answered, or its refusal raised as :class:`DrawingError`."""
-    if "error" in answer:
-        raise DrawingError(answer["error"])
-    return Drawing(answer["svg"], base64.b64decode(answer["png"]))
+    if "error" in reply:
+        raise DrawingError(reply["error"])
+    return Drawing(reply["svg"], base64.b64decode(reply["png"]))
 
 
 def exchange(path: str, message: bytes) -> bytes:
     """Send ``message`` to the Unix socket ``path`` and return all it answers."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(WAIT_SECONDS)
         connection.connect(path)
         connection.sendall(message)
         connection.shutdown(socket.SHUT_WR)
@@ -117,7 +121,8 @@ def serve(listener: socket.socket) -> None:
         except InterruptedError:
             continue
         with connection:
+            connection.settimeout(WAIT_SECONDS)
             try:
                 connection.sendall(answer(receive(connection)))
-            except OSError:  # the kernel went away before its answer: the next one is served
+            except OSError:  # the kernel went away or stopped sending before its answer: the next one is served
                 pass
