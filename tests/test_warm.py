@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT
 from microwork.analysis import drawing
 from microwork.pipeline import warm
-from microwork.pipeline.execute import execute_chapter, glued_values
+from microwork.pipeline.execute import ChapterError, execute_chapter, glued_values
 
 pytestmark = pytest.mark.kernel
 
@@ -131,3 +131,45 @@ def test_a_spec_vl_convert_refuses_is_refused_by_the_service_too_and_the_service
 def test_without_the_service_charts_are_drawn_here(tmp_path, monkeypatch):
     monkeypatch.setenv(drawing.SERVICE_VARIABLE, str(tmp_path / "no-service.sock"))
     assert drawing.draw(SPEC) == drawing.draw_here(SPEC)
+
+
+def test_figures_left_to_the_service_are_written_before_the_chapter_is_done_and_refusals_fail_it(tmp_path):
+    chapter = notebook(tmp_path / "figures.ipynb",
+                       "import pandas as pd\nfrom microwork.analysis import charts\n"
+                       f"spec = {SPEC!r}\n"
+                       "charts.export(spec, pd.DataFrame({'x': [1]}), 'good')\n"
+                       "charts.export({**spec, 'mark': 'no-such-mark'}, pd.DataFrame({'x': [1]}), 'refused')",
+                       "print('{}')")
+    with warm.warm_start():
+        with pytest.raises(ChapterError) as failed:
+            run(chapter, tmp_path / "served")
+    with pytest.raises(ChapterError) as failed_here:  # no service: the cell itself fails
+        run(chapter, tmp_path / "here")
+    assert "figure 'refused': Vega-Lite to SVG conversion failed" in str(failed.value)
+    assert "DrawingError: Vega-Lite to SVG conversion failed" in str(failed_here.value)
+    good = tmp_path / "served" / "figures" / "good"
+    assert good.with_suffix(".svg").read_text() == drawing.draw_here(SPEC).svg  # written before run() returned
+    assert good.with_suffix(".png").read_bytes() == drawing.draw_here(SPEC).png
+
+
+def test_the_service_keeps_each_folders_refusals_until_that_folder_is_finished(tmp_path):
+    kept = drawing.Service()
+    ask = lambda **message: kept.answer(drawing.encoded(message))  # noqa: E731
+    (tmp_path / "a").mkdir()
+    assert ask(spec=SPEC, svg=str(tmp_path / "a" / "one.svg"), png=str(tmp_path / "a" / "one.png")) == b""
+    assert (tmp_path / "a" / "one.svg").read_text() == drawing.draw_here(SPEC).svg
+    ask(spec={**SPEC, "mark": "no-such-mark"}, svg=str(tmp_path / "a" / "two.svg"), png=str(tmp_path / "a" / "two.png"))
+    ask(spec=SPEC, svg=str(tmp_path / "gone" / "three.svg"), png=str(tmp_path / "gone" / "three.png"))
+    assert json.loads(ask(finished=str(tmp_path / "b"))) == {"errors": []}
+    [refusal] = json.loads(ask(finished=str(tmp_path / "a")))["errors"]
+    assert refusal.startswith("figure 'two': Vega-Lite to SVG conversion failed")
+    assert json.loads(ask(finished=str(tmp_path / "a"))) == {"errors": []}  # told once
+    [unwritable] = json.loads(ask(finished=str(tmp_path / "gone")))["errors"]
+    assert unwritable.startswith("figure 'three': cannot write it:")
+
+
+def test_finished_says_when_the_service_is_gone(tmp_path, monkeypatch):
+    drawing.finished(tmp_path)  # no service: nothing to wait for
+    monkeypatch.setenv(drawing.SERVICE_VARIABLE, str(tmp_path / "no-service.sock"))
+    with pytest.raises(drawing.DrawingError, match="the drawing service ended before drawing the figures of"):
+        drawing.finished(tmp_path)

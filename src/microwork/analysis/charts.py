@@ -376,9 +376,7 @@ def export(spec: dict, data: pd.DataFrame, name: str, folder: Path | None = None
     folder = figure_dir() if folder is None else folder
     folder.mkdir(parents=True, exist_ok=True)
     paths = {kind: folder / f"{name}.{kind}" for kind in ("png", "svg", "csv", "vl.json")}
-    drawn = drawing.draw(exported(spec))
-    paths["svg"].write_text(drawn.svg, encoding="utf-8")
-    paths["png"].write_bytes(drawn.png)
+    drawing.draw_into(exported(spec), paths["svg"], paths["png"])  # by the drawing service, if any, while we go on
     csv_safe(data).to_csv(paths["csv"], index=False)
     paths["vl.json"].write_text(spec_text(spec) + "\n", encoding="utf-8")
     return paths

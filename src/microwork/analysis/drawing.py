@@ -2,11 +2,17 @@
 
 vl-convert starts a JavaScript engine in each process at its first drawing: most of a second of processor time,
 paid again by every chapter's kernel, where each later drawing takes a few hundredths. While a build (or a
-``microwork run`` of several values) goes on, one *drawing service* process pays it once and draws for every kernel:
-:func:`draw` sends it the spec when :data:`SERVICE_VARIABLE` names its socket, and draws here otherwise (plain
-``papermill``, ``jupyter-book build .``, or a service that cannot be reached). Both use the same vl-convert on the
-same spec, so a figure is the same file either way (tests/test_warm.py); a spec vl-convert refuses is refused either
-way, with vl-convert's message.
+``microwork run``) goes on, one *drawing service* process pays it once and draws for every kernel, when
+:data:`SERVICE_VARIABLE` names its socket; otherwise (plain ``papermill``, ``jupyter-book build .``) each figure is
+drawn here. Both use the same vl-convert on the same spec, so a figure is the same file either way
+(tests/test_warm.py); a spec vl-convert refuses is refused either way, with vl-convert's message.
+
+Two requests draw:
+
+- :func:`draw` asks for a drawing and waits for it (the French figures of the build);
+- :func:`draw_into` asks the service to write a chapter's figure files and goes on at once: the kernel's next cells
+  run while the service draws. Whoever ran the chapter then calls :func:`finished` for the chapter's figure folder,
+  which returns once the service has written every file asked for there, and raises the refusals it met.
 
 The service's loop is :func:`serve`; the build starts and stops it (:mod:`microwork.pipeline.warm`).
 """
@@ -18,7 +24,8 @@ import json
 import os
 import socket
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import vl_convert as vlc
 
@@ -53,12 +60,16 @@ def draw_here(spec: Mapping, number_locale: Mapping | None = None, time_locale: 
     return Drawing(svg, vlc.svg_to_png(svg, scale=PNG_SCALE))
 
 
+def service() -> str | None:
+    """The socket of the drawing service, when one runs for this process."""
+    return os.environ.get(SERVICE_VARIABLE) or None
+
+
 def draw(spec: Mapping, number_locale: Mapping | None = None, time_locale: Mapping | None = None) -> Drawing:
     """Draw ``spec`` (see :func:`draw_here`), by the drawing service when one runs (see the module), here otherwise."""
-    path = os.environ.get(SERVICE_VARIABLE)
-    if path:
+    if path := service():
         try:
-            reply = json.loads(exchange(path, json.dumps(request(spec, number_locale, time_locale)).encode()))
+            reply = json.loads(exchange(path, encoded(request(spec, number_locale, time_locale))))
         except (OSError, ValueError):  # no service (ended, unreachable, silent too long): draw here, the same figure
             reply = None
         if reply is not None:
@@ -66,21 +77,45 @@ def draw(spec: Mapping, number_locale: Mapping | None = None, time_locale: Mappi
     return draw_here(spec, number_locale, time_locale)
 
 
+def draw_into(spec: Mapping, svg: Path, png: Path) -> None:
+    """Write the drawing of ``spec`` into the files ``svg`` and ``png``: by the drawing service, without waiting for
+    it, when one runs (then :func:`finished` must be called for their folder); here otherwise."""
+    if path := service():
+        try:
+            send(path, encoded({**request(spec, None, None), "svg": str(svg.resolve()), "png": str(png.resolve())}))
+            return
+        except OSError:  # no service to take it: drawn here
+            pass
+    write(draw_here(spec), svg, png)
+
+
+def finished(folder: Path) -> None:
+    """Return once the drawing service has written every figure asked for in ``folder`` (at once when no service
+    runs); raise :class:`DrawingError` with the figures it could not draw, or when it ended before drawing them."""
+    if not (path := service()):
+        return
+    try:
+        reply = json.loads(exchange(path, encoded({"finished": str(folder.resolve())})))
+    except (OSError, ValueError) as error:
+        raise DrawingError(f"the drawing service ended before drawing the figures of {folder}: {error}") from None
+    if reply.get("errors"):
+        raise DrawingError("\n".join(reply["errors"]))
+
+
+def write(drawn: Drawing, svg: Path, png: Path) -> None:
+    """Write a drawing into its two files."""
+    svg.write_text(drawn.svg, encoding="utf-8")
+    png.write_bytes(drawn.png)
+
+
 def request(spec: Mapping, number_locale: Mapping | None, time_locale: Mapping | None) -> dict:
-    """What :func:`draw` sends the service."""
+    """What the service is sent to draw ``spec``."""
     return {"spec": spec, "number": number_locale, "time": time_locale}
 
 
-def answer(message: bytes, drawer: Callable[..., Drawing] = draw_here) -> bytes:
-    """The service's answer to one request: the drawing, or vl-convert's refusal; never an exception."""
-    try:
-        asked = json.loads(message)
-        drawn = drawer(asked["spec"], asked.get("number"), asked.get("time"))
-    except DrawingError as error:
-        return json.dumps({"error": str(error)}).encode()
-    except (ValueError, KeyError, TypeError) as error:
-        return json.dumps({"error": f"not a drawing request: {error}"}).encode()
-    return json.dumps({"svg": drawn.svg, "png": base64.b64encode(drawn.png).decode("ascii")}).encode()
+def encoded(message: Mapping) -> bytes:
+    """A request as sent (JSON, UTF-8)."""
+    return json.dumps(message, ensure_ascii=False).encode("utf-8")  # NaN as JSON's NaN: read back as the same float
 
 
 def drawing_from(reply: Mapping) -> Drawing:
@@ -90,11 +125,28 @@ def drawing_from(reply: Mapping) -> Drawing:
     return Drawing(reply["svg"], base64.b64decode(reply["png"]))
 
 
-def exchange(path: str, message: bytes) -> bytes:
-    """Send ``message`` to the Unix socket ``path`` and return all it answers."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+def connected(path: str) -> socket.socket:
+    """A connection to the Unix socket ``path`` that waits at most :data:`WAIT_SECONDS` for the other side."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
         connection.settimeout(WAIT_SECONDS)
         connection.connect(path)
+    except OSError:
+        connection.close()
+        raise
+    return connection
+
+
+def send(path: str, message: bytes) -> None:
+    """Send ``message`` to the Unix socket ``path`` and go on (the other side reads it when it comes to it)."""
+    with connected(path) as connection:
+        connection.sendall(message)
+        connection.shutdown(socket.SHUT_WR)
+
+
+def exchange(path: str, message: bytes) -> bytes:
+    """Send ``message`` to the Unix socket ``path`` and return all it answers."""
+    with connected(path) as connection:
         connection.sendall(message)
         connection.shutdown(socket.SHUT_WR)
         return receive(connection)
@@ -108,13 +160,51 @@ def receive(connection: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
+@dataclass
+class Service:
+    """What the drawing service keeps between requests: the refusals met while writing figures, by folder, until
+    :func:`finished` asks for them."""
+
+    drawer: Callable[..., Drawing] = draw_here
+    refusals: dict[str, list[str]] = field(default_factory=dict)
+
+    def answer(self, message: bytes) -> bytes:
+        """The answer to one request (see the module); never an exception."""
+        try:
+            asked = json.loads(message)
+            if "finished" in asked:
+                return json.dumps({"errors": self.refusals.pop(str(asked["finished"]), [])}).encode()
+            drawn = self.drawer(asked["spec"], asked.get("number"), asked.get("time"))
+            if "svg" in asked:
+                write(drawn, Path(asked["svg"]), Path(asked["png"]))
+                return b""
+        except DrawingError as error:
+            if isinstance(asked, dict) and "svg" in asked:
+                self.refuse(Path(asked["svg"]), str(error))
+                return b""
+            return json.dumps({"error": str(error)}).encode()
+        except OSError as error:  # a figure's file that cannot be written
+            self.refuse(Path(asked["svg"]), f"cannot write it: {error}")
+            return b""
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            return json.dumps({"error": f"not a drawing request: {error}"}).encode()
+        return json.dumps({"svg": drawn.svg, "png": base64.b64encode(drawn.png).decode("ascii")}).encode()
+
+    def refuse(self, svg: Path, message: str) -> None:
+        """Keep a refusal for the folder of the figure ``svg``, named by the figure."""
+        self.refusals.setdefault(str(svg.parent), []).append(f"figure {svg.stem!r}: {message}")
+
+
 WARM_UP = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
 
 
 def serve(listener: socket.socket) -> None:
     """The drawing service: start vl-convert's engine, then answer each connection to ``listener`` (a request in,
-    :func:`answer` out), one at a time, until the process is ended. Requests that come during the start wait for it."""
+    :meth:`Service.answer` out), one at a time, in the order they came, until the process is ended: a
+    :func:`finished` request is answered after every drawing asked before it. Requests that come during the start
+    wait for it."""
     draw_here(WARM_UP)
+    kept = Service()
     while True:
         try:
             connection, _ = listener.accept()
@@ -123,6 +213,6 @@ def serve(listener: socket.socket) -> None:
         with connection:
             connection.settimeout(WAIT_SECONDS)
             try:
-                connection.sendall(answer(receive(connection)))
-            except OSError:  # the kernel went away or stopped sending before its answer: the next one is served
+                connection.sendall(kept.answer(receive(connection)))
+            except OSError:  # the other side went away or stopped sending before its answer: the next one is served
                 pass

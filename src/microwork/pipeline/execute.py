@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..analysis import drawing
+from ..analysis.charts import FIGURE_DIR
 from . import warm
 
 READ_LOG = "data-files-read.log"
@@ -167,6 +169,7 @@ def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], fai
     saved_stderr = os.dup(2)  # the kernel's own log lines go to kernel.log, not the build's progress output
     with open(workdir / "kernel.log", "ab") as log:
         os.dup2(log.fileno(), 2)
+    failure = None
     try:
         papermill.execute_notebook(
             str(source), str(output), parameters=parameters or None, cwd=str(workdir),
@@ -177,15 +180,31 @@ def execute_chapter(source: Path, workdir: Path, parameters: dict[str, Any], fai
         failed_dir.mkdir(parents=True, exist_ok=True)
         kept = failed_dir / source.name
         shutil.copyfile(output, kept)
-        raise ChapterError(ChapterFailure(source.stem, error.cell_index, f"{error.ename}: {error.evalue}", kept)) from None
+        failure = ChapterFailure(source.stem, error.cell_index, f"{error.ename}: {error.evalue}", kept)
     except Exception as error:  # kernel died, notebook unreadable, ...
-        raise ChapterError(ChapterFailure(source.stem, None, f"{type(error).__name__}: {error}", None)) from None
+        failure = ChapterFailure(source.stem, None, f"{type(error).__name__}: {error}", None)
     finally:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
         os.environ.pop("MICROWORK_READ_LOG", None)
+    # Whether the chapter ended well or not, nothing is drawn into its folder after this.
+    refused = figures_refused(workdir / FIGURE_DIR)
+    if failure is None and refused:
+        failure = ChapterFailure(source.stem, None, refused, None)
+    if failure is not None:
+        raise ChapterError(failure)
     tag_injected_cell(output)
     return data_files_read(workdir)
+
+
+def figures_refused(folder: Path) -> str | None:
+    """Wait until the drawing service has written the figures a kernel asked for in ``folder``; what it could not
+    draw, if anything (see :func:`microwork.analysis.drawing.finished`)."""
+    try:
+        drawing.finished(folder)
+    except drawing.DrawingError as error:
+        return str(error)
+    return None
 
 
 def glued_values(path: Path) -> dict[str, Any]:

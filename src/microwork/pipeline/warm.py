@@ -112,10 +112,10 @@ def become_kernel(request: dict[str, Any]) -> None:
 
 
 def listening(path: str) -> socket.socket:
-    """A Unix socket bound to ``path``, listening."""
+    """A Unix socket bound to ``path``, listening (the requests that wait are taken in the order they came)."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
-    listener.listen(8)
+    listener.listen(64)
     return listener
 
 
