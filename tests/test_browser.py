@@ -67,28 +67,54 @@ def open_page(browser, url, on_dialog=None):
     return page, problems
 
 
-@pytest.mark.parametrize("path", BOTH_EDITIONS)
-def test_page_loads_offline_and_draws_its_charts(browser, site_url, path):
-    page, problems = open_page(browser, f"{site_url}/{path}")
-    statuses = page.eval_on_selector_all(".mw-vega", "els => els.map(e => e.dataset.chartStatus)")
-    assert all(s == "drawn" for s in statuses), statuses
-    assert page.eval_on_selector_all(".mw-vega svg", "els => els.length") == len(statuses)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / (path.replace("/", "-").removesuffix(".html") + ".png")), full_page=True)
-    assert problems == CLEAN
-    page.close()
+@pytest.fixture(scope="module")
+def visit(browser, site_url):
+    """``visit(path)``: what the tests of a whole page read from it, the page opened once for all of them (see
+    :func:`page_report`)."""
+    reports = {}
+
+    def visited(path: str) -> dict:
+        if path not in reports:
+            reports[path] = page_report(browser, f"{site_url}/{path}", path)
+        return reports[path]
+
+    return visited
+
+
+def page_report(browser, url: str, path: str) -> dict:
+    """Open ``url`` (:func:`open_page`), keep a screenshot of it, and read: the status of each chart, the charts
+    drawn as SVG, what went wrong while loading, axe-core's serious and critical violations, then, once the
+    screen is a phone's, its tables (:data:`TABLES_ON_A_PHONE`)."""
+    page, problems = open_page(browser, url)
+    try:
+        statuses = page.eval_on_selector_all(".mw-vega", "els => els.map(e => e.dataset.chartStatus)")
+        drawn = page.eval_on_selector_all(".mw-vega svg", "els => els.length")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / (path.replace("/", "-").removesuffix(".html") + ".png")), full_page=True)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document)).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))")
+        page.set_viewport_size({"width": 390, "height": 900})
+        page.wait_for_timeout(200)
+        tables = page.evaluate(TABLES_ON_A_PHONE)
+    finally:
+        page.close()
+    return {"statuses": statuses, "drawn": drawn, "problems": problems, "violations": violations, "tables": tables}
 
 
 @pytest.mark.parametrize("path", BOTH_EDITIONS)
-def test_no_serious_accessibility_violation(browser, site_url, path):
-    page, _ = open_page(browser, f"{site_url}/{path}")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document)).violations"
-        ".filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))")
-    assert violations == []
-    page.close()
+def test_page_loads_offline_and_draws_its_charts(visit, path):
+    report = visit(path)
+    assert all(s == "drawn" for s in report["statuses"]), report["statuses"]
+    assert report["drawn"] == len(report["statuses"])
+    assert report["problems"] == CLEAN
+
+
+@pytest.mark.parametrize("path", BOTH_EDITIONS)
+def test_no_serious_accessibility_violation(visit, path):
+    assert visit(path)["violations"] == []
 
 
 def test_every_chart_has_a_text_alternative(browser, site_url):
@@ -170,12 +196,8 @@ TABLES_ON_A_PHONE = """() => [...document.querySelectorAll('article table:not(.m
 
 
 @pytest.mark.parametrize("path", BOTH_EDITIONS)
-def test_tables_fit_a_phone_and_have_human_headers(browser, site_url, path):
-    page, _ = open_page(browser, f"{site_url}/{path}")
-    page.set_viewport_size({"width": 390, "height": 900})
-    page.wait_for_timeout(200)
-    tables = page.evaluate(TABLES_ON_A_PHONE)
-    page.close()
+def test_tables_fit_a_phone_and_have_human_headers(visit, path):
+    tables = visit(path)["tables"]
     assert [t["clipped"] for t in tables if t["clipped"]] == []
     assert [t["headers"] for t in tables if t["madeByTheBook"] and not t["fits"]] == []
     raw = [h for t in tables for h in t["headers"] if "_" in h or h[:1].islower()]
