@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,15 +69,52 @@ def repo_root() -> Path:
     return ROOT
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test run that every pytest-xdist worker sees: the run's temporary folder (each worker has
+    its own inside it); without workers, the one process's."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (made if needed) within this block: one worker at a time."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the book, built once with ``microwork build``, PDFs included (shared by the build and browser tests).
-    The site as this build made it is also kept apart (:func:`published_site`): tests that change the book and build
-    it again (without PDFs, which take minutes) replace its ``_build/html``."""
-    root = as_git_checkout(copy_book(tmp_path_factory.mktemp("book") / "book"))
-    result = microwork("build", root=root, pdfs=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    shutil.copytree((root / "_build" / "html").resolve(), root.parent / PUBLISHED, copy_function=os.link)
+    """A copy of the book, built once with ``microwork build``, PDFs included, shared by the build and browser tests of
+    every worker: they only read it (the tests that change the book and build it again take :func:`own_book`). The
+    site as this build made it is also kept apart (:func:`published_site`)."""
+    shared = shared_folder(tmp_path_factory)
+    folder, root = shared / "built", shared / "built" / "book"
+    with locked(shared / "built.lock"):
+        if not (folder / BUILT).is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a build another worker could not finish: tried again
+            folder.mkdir()
+            as_git_checkout(copy_book(root))
+            result = microwork("build", root=root, pdfs=True)
+            assert result.returncode == 0, result.stdout + result.stderr
+            shutil.copytree((root / "_build" / "html").resolve(), folder / PUBLISHED, copy_function=os.link)
+            (folder / BUILT).write_text("built\n")
+    return root
+
+
+BUILT = "built.done"
+
+
+@pytest.fixture(scope="module")
+def own_book(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of :func:`built_book` (its ``_build`` included: cached chapters, sites, PDFs) for the tests of one module
+    that change the book and build it again, while other workers read the shared one."""
+    root = tmp_path_factory.mktemp("own") / "book"
+    shutil.copytree(built_book, root, symlinks=True)
     return root
 
 

@@ -75,9 +75,9 @@ def renders(build: psutil.Process) -> list[psutil.Process]:
     return found
 
 
-def test_killed_build_leaves_no_process_running(built_book):
-    with a_page_changed(built_book):
-        build = start_build(built_book)
+def test_killed_build_leaves_no_process_running(own_book):
+    with a_page_changed(own_book):
+        build = start_build(own_book)
         family: list[psutil.Process] = []
         try:
             for line in build.stdout:
@@ -95,10 +95,10 @@ def test_killed_build_leaves_no_process_running(built_book):
             os.kill(build.pid, signal.SIGKILL)
             build.wait()
             time.sleep(1)
-            left = [p for p in {*family, *mentioning(built_book)} if p.pid != build.pid and alive(p)]
+            left = [p for p in {*family, *mentioning(own_book)} if p.pid != build.pid and alive(p)]
             assert left == [], [" ".join(p.cmdline())[:200] for p in left]
         finally:
-            for process in {*family, *mentioning(built_book)}:
+            for process in {*family, *mentioning(own_book)}:
                 if process.pid != build.pid and alive(process):
                     process.kill()
             build.kill()
@@ -113,25 +113,25 @@ def limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
 
 
-def test_a_file_that_cannot_be_written_is_one_line(built_book):
-    before = site_of(built_book)
-    sites_before = set((built_book / "_build" / "sites").iterdir())
-    with a_page_changed(built_book):
-        result = subprocess.run([str(Path(sys.executable).parent / "microwork"), "build"], cwd=built_book,
-                                env={**os.environ, "MICROWORK_ROOT": str(built_book)}, capture_output=True,
+def test_a_file_that_cannot_be_written_is_one_line(own_book):
+    before = site_of(own_book)
+    sites_before = set((own_book / "_build" / "sites").iterdir())
+    with a_page_changed(own_book):
+        result = subprocess.run([str(Path(sys.executable).parent / "microwork"), "build"], cwd=own_book,
+                                env={**os.environ, "MICROWORK_ROOT": str(own_book)}, capture_output=True,
                                 text=True, preexec_fn=limit_file_size)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "\x1b[" not in result.stderr + result.stdout
     error, *rest = result.stderr.strip().splitlines()
     assert rest == ["The previous book in _build/html is untouched."], result.stderr
-    assert error.startswith(f"error: cannot write or read {built_book / '_build' / 'sites'}/site-"), error
+    assert error.startswith(f"error: cannot write or read {own_book / '_build' / 'sites'}/site-"), error
     assert error.endswith(": File too large"), error
-    assert site_of(built_book) == before and (before / "chapters" / "glossary.html").is_file()
-    assert set((built_book / "_build" / "sites").iterdir()) <= sites_before  # the failed render left nothing
+    assert site_of(own_book) == before and (before / "chapters" / "glossary.html").is_file()
+    assert set((own_book / "_build" / "sites").iterdir()) <= sites_before  # the failed render left nothing
 
 
-def test_pruning_keeps_folders_the_build_did_not_make(built_book, tmp_path):
-    build_dir = built_book / "_build"
+def test_pruning_keeps_folders_the_build_did_not_make(own_book, tmp_path):
+    build_dir = own_book / "_build"
     elsewhere = tmp_path / "build-elsewhere"
     shutil.move(build_dir, elsewhere)
     build_dir.symlink_to(elsewhere)  # someone keeps _build on another disk
@@ -143,13 +143,13 @@ def test_pruning_keeps_folders_the_build_did_not_make(built_book, tmp_path):
             folder.mkdir()
             (folder / "keep.txt").write_text("mine\n")
         (old / ".microwork-site").write_text("site-20000101-000000-00000000\n")
-        published = site_of(built_book)
+        published = site_of(own_book)
         assert (published.parents[1] / ".microwork-site").is_file()  # the build marks the sites it makes
-        result = microwork("build", root=built_book)  # nothing changed: it only prunes
+        result = microwork("build", root=own_book)  # nothing changed: it only prunes
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr
         assert (mine / "keep.txt").is_file() and (notes / "keep.txt").is_file()
         assert not old.exists()
-        assert site_of(built_book) == published and (published / "index.html").is_file()
+        assert site_of(own_book) == published and (published / "index.html").is_file()
     finally:
         build_dir.unlink()
         shutil.move(elsewhere, build_dir)

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_book, microwork
+from conftest import microwork
 
 pytestmark = pytest.mark.build
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory) -> Path:
-    root = copy_book(tmp_path_factory.mktemp("cache") / "book")
-    microwork("build", root=root, check=True)
-    return root
+def book(own_book) -> Path:
+    """A built book of this module's own (a copy of the shared one, its cache and site included), which its tests
+    damage, edit and build again."""
+    return own_book
 
 
 def entry(root: Path, chapter: str) -> Path:

@@ -146,17 +146,17 @@ def test_hostile_text_is_visible_as_written(browser, hostile_site_url):
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
-def test_values_the_schema_refuses_stop_the_build_with_a_located_error(built_book, case):
+def test_values_the_schema_refuses_stop_the_build_with_a_located_error(own_book, case):
     value, rule = REFUSED[case]
-    path = built_book / "data" / "platform_registrations.csv"
+    path = own_book / "data" / "platform_registrations.csv"
     original = path.read_bytes()
-    before = (built_book / "_build" / "html").resolve()
+    before = (own_book / "_build" / "html").resolve()
     try:
-        row = put_in_a_cell(built_book, value)
-        result = microwork("build", root=built_book)
+        row = put_in_a_cell(own_book, value)
+        result = microwork("build", root=own_book)
         assert result.returncode == 1
         assert f"data/platform_registrations.csv, row {row}, column 'locator'" in result.stderr, result.stderr
         assert f"[rule: {rule}]" in result.stderr and "Traceback" not in result.stderr + result.stdout
-        assert (built_book / "_build" / "html").resolve() == before and (before / "index.html").is_file()
+        assert (own_book / "_build" / "html").resolve() == before and (before / "index.html").is_file()
     finally:
         path.write_bytes(original)

@@ -90,3 +90,20 @@ def test_the_books_own_style_sheet_is_kept_whole(tmp_path):
         "_static/microwork.css": ".mw-wide-table { font-size: 80% }", "_static/theme.css": ".mw-gone { color: red }"})
     text = stylesheet.combined(root, ["_static/theme.css", "_static/microwork.css"]).text
     assert ".mw-wide-table" in text and ".mw-gone" not in text
+
+
+def test_the_parsed_style_sheets_kept_between_builds_give_the_same_file_and_follow_a_change(tmp_path):
+    root = tmp_path / "site"
+    (root / "_static").mkdir(parents=True)
+    (root / "index.html").write_text('<p class="kept">text</p>')
+    theme = root / "_static" / "theme.css"
+    theme.write_text(".kept { color: red }\n.gone { color: blue }\n@media print { .kept { color: black } .gone { x: y } }")
+    cache = tmp_path / "cache"
+    worked_out = stylesheet.combined(root, ["_static/theme.css"])
+    assert stylesheet.combined(root, ["_static/theme.css"], cache=cache) == worked_out
+    assert len(list(cache.glob("*.json"))) == 1
+    assert stylesheet.combined(root, ["_static/theme.css"], cache=cache) == worked_out  # read from the cache
+    assert ".gone" not in worked_out.text and "@media print {.kept { color: black }\n}" in worked_out.text
+    theme.write_text(".kept { color: green }")  # another theme file: another outline, not the kept one
+    assert "green" in stylesheet.combined(root, ["_static/theme.css"], cache=cache).text
+    assert len(list(cache.glob("*.json"))) == 2

@@ -46,6 +46,7 @@ from .lock import build_lock
 from .warm import drawing_service, warm_kernels
 from .pdf import STAGED_PDFS, print_site
 from .provenance import STAGED_RECORD, chapter_defaults, record_identity, run_metadata
+from .stylesheet import CACHE_VARIABLE
 from .repository import Repository, book_repository
 from .translate import TRANSLATED, Translations, catalog_files, check_catalogs, localised_files, with_editions
 from ..analysis.language import SOURCE_LANGUAGE
@@ -275,12 +276,14 @@ def edition_keys(root: Path, files: dict[str, bytes], identity: str = "") -> dic
     return keys
 
 
-def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, Path] | None = None) -> Path:
+def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, Path] | None = None,
+           cache: Path | None = None) -> Path:
     """Render each edition (language: a function that writes its staged book and returns it) with Jupyter Book's
     Sphinx build (warnings are errors); return the HTML folder: the English edition, with the French one in its
     ``fr/``. Each render starts as soon as its stage is written, so the French copy is localised while the English
     edition renders. ``kept`` editions (language: their folder in the published site) are not rendered again:
-    their files are linked into the new site as they are.
+    their files are linked into the new site as they are. ``cache`` is where the renders keep the parsed style sheets
+    between builds (:func:`microwork.pipeline.stylesheet.cached_outline`).
 
     Each runs ``microwork.pipeline.render`` in a fresh process: the same call as ``jupyter-book build -W -n
     --keep-going``, without the command-line start-up; it is killed if the build dies. A file that could not be
@@ -299,6 +302,7 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, 
             running[language] = subprocess.Popen(
                 [sys.executable, "-m", "microwork.pipeline.render", str(write()), str(folders[language])],
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                env={**os.environ, **({CACHE_VARIABLE: str(cache)} if cache else {})},
                 preexec_fn=functools.partial(die_with_build, os.getpid(), signal.SIGKILL))
     except BaseException:
         for process in running.values():
@@ -481,7 +485,7 @@ def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: Ba
         output = layout.sites / f"site-{time.strftime('%Y%m%d-%H%M%S')}-{keys[SOURCE_LANGUAGE][:8]}"
         kept = {language: link.resolve() / ("" if language == SOURCE_LANGUAGE else language)
                 for language in keys if language not in changed}
-        site_html = render(stages, output, kept)
+        site_html = render(stages, output, kept, layout.stylesheets_cache)
         if printed:
             print_pdfs(root, site_html, list(stages), output)
         publish(layout, site_html)

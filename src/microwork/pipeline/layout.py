@@ -39,6 +39,7 @@ class Layout:
         self.build = root / "_build"
         self.html = self.build / "html"
         self.chapters_cache = self.build / ".cache" / "chapters"
+        self.stylesheets_cache = self.build / ".cache" / "stylesheets"
         self.site_key = self.build / ".cache" / "site.key"
         self.stage = self.build / ".stage"
         self.sites = self.build / "sites"

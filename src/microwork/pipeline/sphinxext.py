@@ -45,7 +45,7 @@ from microwork.pipeline.pdf_links import add_pdf_line
 from microwork.pipeline.record import add_build_line, remember_record, write_record_files
 from microwork.pipeline.repository import CONFIG, RepositoryError, resolve
 from microwork.pipeline.search import register_search_languages
-from microwork.pipeline.stylesheet import SITE_STYLESHEET, write_site_stylesheet
+from microwork.pipeline.stylesheet import CACHE_VARIABLE, SITE_STYLESHEET, write_site_stylesheet
 
 LOGGER = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -378,7 +378,8 @@ def write_stylesheet(app: Any, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
     sources = combined_stylesheets(app.builder)
-    result = write_site_stylesheet(Path(app.outdir), sources)
+    cache = os.environ.get(CACHE_VARIABLE)
+    result = write_site_stylesheet(Path(app.outdir), sources, Path(cache) if cache else None)
     LOGGER.info(f"[microwork] {SITE_STYLESHEET}: {len(sources)} style sheets in one, "
                 f"{result.kept} rules kept, {result.dropped} that no page can use left out")
 

@@ -16,6 +16,10 @@ custom properties are kept. The original files stay in ``_static``; the first li
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -25,6 +29,9 @@ import tinycss2
 from tinycss2.serializer import serialize_string_value, serialize_url
 
 SITE_STYLESHEET = "_static/microwork-site.css"
+# Set by microwork build for its renders: the folder where the parsed style sheets are kept between builds
+# (:func:`cached_outline`); a plain `jupyter-book build .` parses them each time.
+CACHE_VARIABLE = "MICROWORK_STYLESHEET_CACHE"
 SOURCES_LINE = "/* Sources, in this order: {sources} */"
 # A word of a page or a script: what could be a class or id name (the same idea as PurgeCSS's default extractor).
 WORD = re.compile(r"[A-Za-z0-9_-]+")
@@ -82,11 +89,6 @@ def selectors(prelude: list) -> list[list]:
     return groups
 
 
-def can_match(rule, words: set[str]) -> bool:
-    """True if one of the rule's selectors needs only names that appear in the site."""
-    return any(required_names(selector) <= words for selector in selectors(rule.prelude))
-
-
 def rebased_urls(tokens: list, source_dir: str, target_dir: str) -> None:
     """Rewrite, in place, every relative ``url()`` of ``tokens`` (read from ``source_dir``) for ``target_dir``."""
     for token in tokens:
@@ -122,25 +124,39 @@ def imported(rule, source: str) -> str | None:
     return None
 
 
-def pruned_rules(rules: list, words: set[str], counts: list[int]) -> list:
-    """``rules`` without the style rules that cannot match (recursing into ``@media`` and the like);
-    ``counts`` gets the rules kept and dropped added to it."""
-    kept = []
+def outline(rules: list) -> list[dict]:
+    """``rules`` as what pruning needs of them, in plain data that can be kept between builds: a style rule's text
+    and the names each of its selectors requires; a grouping at-rule's head and its inner rules; any other at-rule's
+    text (always kept)."""
+    entries: list[dict] = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            if can_match(rule, words):
-                kept.append(rule)
-                counts[0] += 1
-            else:
-                counts[1] += 1
+            entries.append({"css": rule.serialize(),
+                            "selectors": [sorted(required_names(selector)) for selector in selectors(rule.prelude)]})
         elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING_RULES and rule.content is not None:
-            inner = pruned_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
-                                 words, counts)
-            if inner:  # the kept rules, one per line, as the block's content
-                rule.content = [node for child in inner for node in (child, tinycss2.ast.WhitespaceToken(0, 0, "\n"))]
-                kept.append(rule)
+            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            entries.append({"group": f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}", "rules": outline(inner)})
         elif rule.type == "at-rule":
-            kept.append(rule)
+            entries.append({"css": rule.serialize()})
+    return entries
+
+
+def pruned(entries: list[dict], words: set[str], counts: list[int]) -> list[str]:
+    """The text of each rule of ``entries`` (:func:`outline`) that can match something in the site (a grouping rule
+    keeps the inner rules that can, one per line, and is left out when none can); ``counts`` gets the style rules
+    kept and dropped added to it."""
+    kept = []
+    for entry in entries:
+        if "group" in entry:
+            if inner := pruned(entry["rules"], words, counts):
+                kept.append(entry["group"] + "{" + "".join(f"{text}\n" for text in inner) + "}")
+        elif "selectors" not in entry:
+            kept.append(entry["css"])
+        elif any(set(names) <= words for names in entry["selectors"]):
+            kept.append(entry["css"])
+            counts[0] += 1
+        else:
+            counts[1] += 1
     return kept
 
 
@@ -162,28 +178,69 @@ def stylesheet_rules(site: Path, source: str, target_dir: str, seen: set[str]) -
     return rules
 
 
-def combined(site: Path, sources: list[str], words: set[str] | None = None,
-             whole: tuple[str, ...] = KEPT_WHOLE) -> Pruned:
-    """The style sheets ``sources`` (site paths, in the pages' order) as one, pruned for the pages of ``site``
-    (those in ``whole`` are kept whole)."""
-    words = site_words(site) if words is None else words
+def sources_outline(site: Path, sources: list[str], whole: tuple[str, ...]) -> list[dict]:
+    """Each of the style sheets ``sources`` (its ``@import``s inlined, its ``url()``s rewritten for the combined file),
+    as :func:`outline` gives it; those in ``whole`` as their rules' texts only (kept whole)."""
     target_dir = posixpath.dirname(SITE_STYLESHEET)
     seen: set[str] = set()
-    counts = [0, 0]
-    kept = []
+    sheets = []
     for source in sources:
         rules = stylesheet_rules(site, source, target_dir, seen)
-        if source in whole:
-            kept.extend(rules)
-            counts[0] += len(rules)
+        sheets.append({"source": source, "whole": source in whole,
+                       "rules": [{"css": rule.serialize()} for rule in rules] if source in whole else outline(rules)})
+    return sheets
+
+
+def outline_key(site: Path, sources: list[str], whole: tuple[str, ...]) -> str:
+    """What :func:`sources_outline` depends on, hashed: every style sheet of the site's ``_static`` (an ``@import`` can
+    reach any), the sources and their order, this module's code and tinycss2's version."""
+    parts = [json.dumps([sources, list(whole), tinycss2.__version__]).encode(), Path(__file__).read_bytes()]
+    static = site / "_static"
+    for path in sorted(static.rglob("*.css")):
+        if path != site / SITE_STYLESHEET:
+            parts += [path.relative_to(site).as_posix().encode(), path.read_bytes()]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def cached_outline(site: Path, sources: list[str], whole: tuple[str, ...], cache: Path | None) -> list[dict]:
+    """:func:`sources_outline`, read from ``cache`` when made there before for the same style sheets (parsing the
+    theme's 400 KB of CSS is most of the combining's time), and kept there otherwise. Without ``cache``, worked out."""
+    if cache is None:
+        return sources_outline(site, sources, whole)
+    path = cache / f"{outline_key(site, sources, whole)}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not made yet, or unreadable: made again
+        pass
+    sheets = sources_outline(site, sources, whole)
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(sheets), encoding="utf-8")
+        temporary.replace(path)
+    return sheets
+
+
+def combined(site: Path, sources: list[str], words: set[str] | None = None,
+             whole: tuple[str, ...] = KEPT_WHOLE, cache: Path | None = None) -> Pruned:
+    """The style sheets ``sources`` (site paths, in the pages' order) as one, pruned for the pages of ``site``
+    (those in ``whole`` are kept whole); their outline kept in ``cache`` between builds, when given."""
+    words = site_words(site) if words is None else words
+    counts = [0, 0]
+    kept = []
+    for sheet in cached_outline(site, sources, whole, cache):
+        if sheet["whole"]:
+            kept.extend(rule["css"] for rule in sheet["rules"])
+            counts[0] += len(sheet["rules"])
         else:
-            kept.extend(pruned_rules(rules, words, counts))
+            kept.extend(pruned(sheet["rules"], words, counts))
     header = SOURCES_LINE.format(sources=" ".join(sources))
-    body = "\n".join(rule.serialize() for rule in kept)
+    body = "\n".join(kept)
     return Pruned(f"@charset \"utf-8\";\n{header}\n{body}\n", kept=counts[0], dropped=counts[1])
 
-def write_site_stylesheet(site: Path, sources: list[str]) -> Pruned:
-    """Write the combined, pruned style sheet of ``sources`` into ``site`` at :data:`SITE_STYLESHEET`."""
-    result = combined(site, sources)
+def write_site_stylesheet(site: Path, sources: list[str], cache: Path | None = None) -> Pruned:
+    """Write the combined, pruned style sheet of ``sources`` into ``site`` at :data:`SITE_STYLESHEET` (with
+    ``cache``, see :func:`cached_outline`)."""
+    result = combined(site, sources, cache=cache)
     (site / SITE_STYLESHEET).write_text(result.text, encoding="utf-8")
     return result
