@@ -173,3 +173,15 @@ def test_finished_says_when_the_service_is_gone(tmp_path, monkeypatch):
     monkeypatch.setenv(drawing.SERVICE_VARIABLE, str(tmp_path / "no-service.sock"))
     with pytest.raises(drawing.DrawingError, match="the drawing service ended before drawing the figures of"):
         drawing.finished(tmp_path)
+
+
+def test_a_chart_drawn_once_is_read_back_the_same_and_another_spec_is_drawn_again(tmp_path):
+    cache = tmp_path / "figures"
+    first = drawing.drawn_once(SPEC, FRENCH["number"], None, cache)
+    assert first == drawing.draw_here(SPEC, FRENCH["number"]) and len(list(cache.iterdir())) == 2
+    for kept in cache.iterdir():  # what the cache holds is what is given back
+        kept.write_bytes(kept.read_bytes().replace(b"Foule", b"Fouie"))
+    assert "Fouie" in drawing.drawn_once(SPEC, FRENCH["number"], None, cache).svg
+    assert drawing.drawn_once(SPEC, None, None, cache) == drawing.draw_here(SPEC)  # the English locale: drawn
+    assert drawing.drawn_once({**SPEC, "width": 200}, FRENCH["number"], None, cache).svg != first.svg
+    assert len(list(cache.iterdir())) == 6

@@ -20,6 +20,8 @@ The service's loop is :func:`serve`; the build starts and stops it (:mod:`microw
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import json
 import os
 import socket
@@ -75,6 +77,28 @@ def draw(spec: Mapping, number_locale: Mapping | None = None, time_locale: Mappi
         if reply is not None:
             return drawing_from(reply)
     return draw_here(spec, number_locale, time_locale)
+
+
+def drawn_once(spec: Mapping, number_locale: Mapping | None, time_locale: Mapping | None,
+               cache: Path | None) -> Drawing:
+    """:func:`draw`, kept in the folder ``cache`` by the hash of what it is drawn from (the spec, the locales and
+    vl-convert's version): a build that renders the same chart again reads its files instead."""
+    if cache is None:
+        return draw(spec, number_locale, time_locale)
+    asked = {**request(spec, number_locale, time_locale), "vl-convert": vlc.__version__, "scale": PNG_SCALE}
+    key = hashlib.sha256(json.dumps(asked, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    svg, png = cache / f"{key}.svg", cache / f"{key}.png"
+    if svg.is_file() and png.is_file():
+        return Drawing(svg.read_text(encoding="utf-8"), png.read_bytes())
+    drawn = draw(spec, number_locale, time_locale)
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        cache.mkdir(parents=True, exist_ok=True)
+        for path, write_one in ((png, lambda p: p.write_bytes(drawn.png)),
+                                (svg, lambda p: p.write_text(drawn.svg, encoding="utf-8"))):
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            write_one(temporary)
+            temporary.replace(path)
+    return drawn
 
 
 def draw_into(spec: Mapping, svg: Path, png: Path) -> None:

@@ -40,6 +40,7 @@ class Layout:
         self.html = self.build / "html"
         self.chapters_cache = self.build / ".cache" / "chapters"
         self.stylesheets_cache = self.build / ".cache" / "stylesheets"
+        self.figures_cache = self.build / ".cache" / "figures"
         self.site_key = self.build / ".cache" / "site.key"
         self.stage = self.build / ".stage"
         self.sites = self.build / "sites"

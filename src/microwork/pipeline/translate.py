@@ -34,7 +34,7 @@ from ..analysis import language as lang
 from ..analysis.book import escape_markdown
 from ..analysis.data import BIBTEX_ENTRY, BIBTEX_FIELD, is_corporate_name, latex_to_text
 from ..analysis.charts import exported, json_for_script, row_height, safe_csv_cell, spec_text, wrapped
-from ..analysis.drawing import draw
+from ..analysis.drawing import drawn_once
 from . import catalog_rules as rules
 from .typography import TYPOGRAPHY
 from .layout import BuildError, Layout, read_yaml, toc_files
@@ -714,9 +714,10 @@ def localised_toc(text: str, computed: Callable[[str], str]) -> str:
     return yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
 
 
-def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
+def french_figures(notebook: dict, folder: str, cache: Path | None = None) -> dict[str, bytes]:
     """The static figures (SVG, PNG) of a localised notebook's charts, drawn from their French specs with the
-    French locale: what its PDF and downloads show (file path in the staged book: content)."""
+    French locale: what its PDF and downloads show (file path in the staged book: content). A chart drawn by an
+    earlier build is read from ``cache`` (see :func:`microwork.analysis.drawing.drawn_once`)."""
     files = {}
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
@@ -724,7 +725,7 @@ def french_figures(notebook: dict, folder: str) -> dict[str, bytes]:
             for match in SCRIPT.finditer("".join(text) if isinstance(text, list) else text):
                 name, spec = match.group("name"), json.loads(match.group("spec"))
                 locale = spec.get("usermeta", {}).get("locale", {})
-                drawn = draw(exported(spec), locale.get("number"), locale.get("time"))
+                drawn = drawn_once(exported(spec), locale.get("number"), locale.get("time"), cache)
                 files[f"{folder}/figures/{name}.svg"] = drawn.svg.encode()
                 files[f"{folder}/figures/{name}.png"] = drawn.png
                 files[f"{folder}/figures/{name}.vl.json"] = (spec_text(spec) + "\n").encode()
@@ -780,7 +781,7 @@ def localised_file(relative: str, content: bytes, translations: Translations, fi
         notebook = localised_notebook(json.loads(content), translations.for_catalog(docname), computed)
         out = {relative: (json.dumps(notebook, ensure_ascii=False) + "\n").encode()}
         if figures:
-            out.update(french_figures(notebook, str(Path(relative).parent)))
+            out.update(french_figures(notebook, str(Path(relative).parent), Layout(translations.root).figures_cache))
         return out
     return {relative: content}
 
