@@ -520,11 +520,17 @@ def said(english: str, language: str) -> str:
     return translations(language).get(english, english)
 
 
+def feedback_text(feedback: str, language: str) -> str:
+    """A :func:`verdict`'s English feedback in ``language``."""
+    if feedback.startswith(f"{NOT_A_NUMBER} "):
+        return f"{said(NOT_A_NUMBER, language)} {said(feedback.removeprefix(f'{NOT_A_NUMBER} '), language)}"
+    return said(feedback, language)
+
+
 def feedback_line(question: Question, value: object, language: str = "en") -> str:
     """What a check cell prints for ``value``."""
     status, feedback = verdict(question, answer_value(value))
-    shown = f"{said(NOT_A_NUMBER, language)} {said(question.hint, language)}" if feedback.startswith(NOT_A_NUMBER) \
-        else said(feedback, language)
+    shown = feedback_text(feedback, language)
     return said(MESSAGES[status], language).format(answer=question.answer, feedback=shown)
 
 
