@@ -16,6 +16,7 @@ The site gets every file under ``exercises/`` of each edition (:func:`write_site
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -27,34 +28,15 @@ from pathlib import Path
 from ..analysis import exercises as ex
 from ..analysis.language import SOURCE_LANGUAGE
 from .translate import (BOOK_CATALOG, TRANSLATED, Translations, localised_markdown, typeset)
+from .layout import toc_files
+from .site_texts import (EXERCISE, EXERCISE_DIFFICULTIES, EXERCISE_FACTS, EXERCISE_KINDS, INTRO, README,
+                         SETUP, SOLUTIONS_INTRO, SOLUTIONS_TITLE, TITLE, YOUR_ANSWER)
 from .typography import TYPOGRAPHY
 
 SITE_FOLDER = "exercises"
 STAGED_EXERCISES = "_build-exercises.json"  # what the pages need to know: facts of each exercise, files, Binder
 BINDER_FOLDER = "_exercises"  # where binder/postBuild writes the notebooks in a Binder session
 
-# The notebooks' own words (translated in book.po).
-TITLE = "Exercises: {chapter}"
-SOLUTIONS_TITLE = "Solutions: {chapter}"
-INTRO = ("Run the cells from the top. Replace each `...` with your answer, then run the check cell under it: it says "
-         "whether the answer is right and, if not, what to look at. Reading and discussion exercises have a cell for "
-         "your answer, which your teacher reads.")
-SOLUTIONS_INTRO = ("The students' notebook with the solutions' code in place of each `...`: every check says correct. "
-                   "Reading and discussion exercises are not auto-graded: their worked answers are under each exercise "
-                   "in the teachers' PDF of the chapter.")
-SETUP = "The book's data, loaded through its package:"
-EXERCISE = "Exercise {number}"
-FACTS = "{kind}, {difficulty}, about {minutes} minutes"
-KIND_NAMES = {"reading": "Reading", "computing": "Computing", "discussion": "Discussion"}
-DIFFICULTY_NAMES = {"introductory": "introductory", "intermediate": "intermediate", "advanced": "advanced"}
-YOUR_ANSWER = "*Your answer:*"
-README = ("Teachers' bundle of the chapter {chapter}. {solutions}: the solutions notebook. {student}: the notebook "
-          "to hand to students. To grade, put the submitted notebooks in one folder and run, in the book's "
-          "environment: python grade.py FOLDER --output scores.csv (or: microwork grade FOLDER --output scores.csv). "
-          "Each submission runs on this machine, offline, in a process of its own; scores.csv gets one row per "
-          "notebook and one column per auto-graded answer. Reading and discussion answers are for you to read.")
-NOTEBOOK_TEXTS = (TITLE, SOLUTIONS_TITLE, INTRO, SOLUTIONS_INTRO, SETUP, EXERCISE, FACTS, *KIND_NAMES.values(),
-                  *DIFFICULTY_NAMES.values(), YOUR_ANSWER, README)
 
 # Each edition's file names.
 FILE_NAMES = {"en": {"student": "{chapter}-exercises.ipynb", "solutions": "{chapter}-solutions.ipynb",
@@ -126,8 +108,8 @@ def notebook(source: ex.ExerciseSource, words: Words, solutions: bool) -> dict:
              _cell("code", f"from microwork.analysis import exercises\ncheck = exercises.Checker({source.chapter!r}, "
                            f"{words.language!r})\n{source.setup}".rstrip(), ("setup",))]
     for number, exercise in enumerate(source.exercises, 1):
-        facts = words.said(FACTS, kind=words.said(KIND_NAMES[exercise.kind]),
-                           difficulty=words.said(DIFFICULTY_NAMES[exercise.difficulty]), minutes=str(exercise.minutes))
+        facts = words.said(EXERCISE_FACTS, kind=words.said(EXERCISE_KINDS[exercise.kind]),
+                           difficulty=words.said(EXERCISE_DIFFICULTIES[exercise.difficulty]), minutes=str(exercise.minutes))
         prompt = words.said(exercise.prompt) if exercise.prompt else words.page(source.chapter, prompts[exercise.label])
         cells.append(_cell("markdown", f"## {words.said(EXERCISE, number=str(number))}\n\n*{facts}*\n\n{prompt}"))
         for question in exercise.questions:
@@ -190,25 +172,44 @@ def write_files(files: dict[str, bytes], folder: Path) -> list[Path]:
     return written
 
 
-def write_site_files(root: Path, site_html: Path) -> list[Path]:
-    """The exercise files of every edition, into the site (``exercises/``, ``fr/exercises/``)."""
-    sources = ex.read_sources()
+def edition_files(root: Path, sources: dict[str, ex.ExerciseSource] | None = None) -> dict[str, dict[str, bytes]]:
+    """Every edition's exercise files: language: (file name: content)."""
+    sources = ex.read_sources() if sources is None else sources
+    return {language: assignment_files(root, language, sources) for language in (SOURCE_LANGUAGE, *TRANSLATED)}
+
+
+def write_site_files(files: dict[str, dict[str, bytes]], site_html: Path) -> list[Path]:
+    """The exercise files of every edition (:func:`edition_files`) into the site (``exercises/``,
+    ``fr/exercises/``)."""
     written = []
-    for language in (SOURCE_LANGUAGE, *TRANSLATED):
+    for language, found in files.items():
         folder = site_html / SITE_FOLDER if language == SOURCE_LANGUAGE else site_html / language / SITE_FOLDER
-        written += write_files(assignment_files(root, language, sources), folder)
+        written += write_files(found, folder)
     return written
 
 
-def page_facts(sources: dict[str, ex.ExerciseSource], binder: str = "") -> dict:
+def page_facts(root: Path, sources: dict[str, ex.ExerciseSource], files: dict[str, dict[str, bytes]],
+               binder: str = "") -> dict:
     """What the pages show of the exercises (staged as :data:`STAGED_EXERCISES`): each exercise's kind, difficulty
-    and minutes, the chapters with a notebook and their minutes, the session plans, and the Binder address of the
-    repository (empty without one)."""
-    return {"exercises": {e.label: {"kind": e.kind, "difficulty": e.difficulty, "minutes": e.minutes,
+    and minutes, the chapters with a notebook, the session plans (named in each edition's language), the Binder
+    address of the repository (empty without one), and a digest of every edition's exercise ``files`` (so that an
+    edited prompt or catalog makes the edition again)."""
+    names = {language: words_for(root, language) for language in files}
+    return {"files": {language: hashlib.sha256(b"".join(name.encode() + b"\0" + content
+                                                         for name, content in sorted(found.items()))).hexdigest()
+                      for language, found in files.items()},
+            "exercises": {e.label: {"kind": e.kind, "difficulty": e.difficulty, "minutes": e.minutes,
                                     "graded": len(e.questions)} for s in sources.values() for e in s.exercises},
-            "chapters": {chapter: [e.label for e in s.exercises] for chapter, s in sources.items()},
-            "plans": [{"name": p.name, "chapters": list(p.chapters)} for p in ex.read_plans(sources)],
+            "chapters": {chapter: [e.label for e in sources[chapter].exercises] for chapter in in_book_order(root, sources)},
+            "plans": [{"name": {language: words.said(p.name) for language, words in names.items()},
+                       "chapters": list(p.chapters)} for p in ex.read_plans(sources)],
             "binder": binder}
+
+
+def in_book_order(root: Path, sources: dict[str, ex.ExerciseSource]) -> list[str]:
+    """The chapters with an exercise source, in the order of the table of contents."""
+    order = [Path(docname).name for docname in toc_files(root)]
+    return sorted(sources, key=lambda chapter: order.index(chapter) if chapter in order else len(order))
 
 
 def binder_address(url: str, branch: str) -> str:
@@ -217,29 +218,10 @@ def binder_address(url: str, branch: str) -> str:
     return f"https://mybinder.org/v2/gh/{owner_name}/{branch}"
 
 
-def exercise_texts(root: Path) -> list[tuple[str, tuple[str, int]]]:
-    """The English texts of the exercise notebooks, the checks and the pages' exercise lines, with where each is:
-    what ``book.po`` translates for them."""
-    found = [(text, ("microwork.pipeline.assignments", 0)) for text in NOTEBOOK_TEXTS]
-    found += [(text, ("microwork.analysis.exercises", 0)) for text in (*ex.MESSAGES.values(), ex.NOT_A_NUMBER)]
-    sources = ex.read_sources(root / ex.SOURCES)
-    for source in sources.values():
-        where = f"{ex.SOURCES}/{source.path.name}"
-        for exercise in source.exercises:
-            if exercise.prompt:
-                found.append((exercise.prompt, (where, exercise.line)))
-            for q in exercise.questions:
-                found += [(q.prompt, (where, q.line)), (q.hint, (where, q.line))]
-                found += [(m.feedback, (where, q.line)) for m in q.mistakes]
-    found += [(plan.name, (f"{ex.SOURCES}/{ex.PLANS}.yml", 0)) for plan in ex.read_plans(sources, root / ex.SOURCES)]
-    return found
-
-
 def write_notebooks(root: Path, into: Path) -> list[Path]:
     """Every edition's students' notebooks and teachers' bundles into ``into/<language>/`` (``microwork
     exercises``: what binder/postBuild runs, and a teacher without the site)."""
     written = []
-    sources = ex.read_sources()
-    for language in (SOURCE_LANGUAGE, *TRANSLATED):
-        written += write_files(assignment_files(root, language, sources), into / language)
+    for language, found in edition_files(root).items():
+        written += write_files(found, into / language)
     return written

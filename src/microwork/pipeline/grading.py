@@ -26,16 +26,10 @@ from pathlib import Path
 
 from ..analysis import exercises as ex
 from ..analysis.language import SOURCE_LANGUAGE
+from .site_texts import CHAPTER, ERRORS, FEEDBACK, FILE, GRADER_TEXTS, NOT_A_SUBMISSION, OUT_OF, SCORE, STOPPED, TIMED_OUT
 
 TIME_LIMIT = 300  # seconds one submission may run
 METADATA = "microwork_exercises"
-# The CSV's headers (translated in book.po); one column per auto-graded answer between CHAPTER and SCORE.
-FILE, CHAPTER, SCORE, OUT_OF, FEEDBACK, ERRORS = "file", "chapter", "score", "out of", "feedback", "errors"
-HEADER_TEXTS = (FILE, CHAPTER, SCORE, OUT_OF, FEEDBACK, ERRORS)
-NOT_A_SUBMISSION = "not an exercise notebook of the book (no chapter in its metadata)"
-TIMED_OUT = "stopped after {seconds} seconds"
-STOPPED = "the submission's process ended without an answer"
-GRADER_TEXTS = (*HEADER_TEXTS, NOT_A_SUBMISSION, TIMED_OUT, STOPPED)
 
 
 @dataclass
