@@ -406,11 +406,12 @@ def read_source(path: Path) -> ExerciseSource:
     for answer in {a for a in answers if answers.count(a) > 1}:
         reader.problem(listed, f"the answer {answer} is asked twice")
     setup = reader.text(fields.get("setup"), "setup", code=True)
+    prompts = chapter_exercises(chapter) if chapter else {}
     for exercise in exercises:
         for question in exercise.questions:
             if re.search(rf"\b{re.escape(question.answer)}\s*=", setup):
                 reader.problem(fields["setup"], f"the setup must not assign the answer {question.answer}")
-        if exercise.prompt is None and re.search(r"\{[\w:-]+\}`", chapter_exercises(chapter).get(exercise.label, "")):
+        if exercise.prompt is None and re.search(r"\{[\w:-]+\}`", prompts.get(exercise.label, "")):
             reader.problem(exercise.line, f"{exercise.label}: the chapter's prompt uses a role ({{glue:text}}, "
                                           "{doc}...), which a notebook cannot show: give the exercise a prompt of its own")
     if reader.problems:

@@ -118,6 +118,8 @@ def notebook(source: ex.ExerciseSource, words: Words, solutions: bool) -> dict:
                                ("solution" if solutions else "answer", question.answer)))
             cells.append(_cell("code", f"check({question.answer!r}, {question.answer})", ("check",)))
         cells.append(_cell("markdown", words.said(YOUR_ANSWER)))
+    for index, cell in enumerate(cells):
+        cell["id"] = f"cell-{index}"
     return {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
             "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                          "language_info": {"name": "python"},
