@@ -146,10 +146,10 @@ def test_checks_say_not_answered_correct_or_the_mistake_s_feedback(sources):
 def test_a_check_speaks_the_notebook_s_language(sources):
     question = sources["size"].questions[0]
     wrong = ex.expected_value(question.mistakes[0].expected)
-    assert ex.feedback_line(question, ..., "fr").startswith("raw_total : pas encore de réponse")
-    assert ex.feedback_line(question, ex.expected_value(question.expected), "fr") == "raw_total : juste."
+    assert ex.feedback_line(question, ..., "fr").startswith("raw_total\u202f: pas encore de réponse")
+    assert ex.feedback_line(question, ex.expected_value(question.expected), "fr") == "raw_total\u202f: juste."
     french = ex.feedback_line(question, wrong, "fr")
-    assert french.startswith("raw_total : pas encore juste. C’est la somme des trois populations publiées"), french
+    assert french.startswith("raw_total\u202f: pas encore juste. C’est la somme des trois populations publiées"), french
     assert ex.feedback_line(question, wrong, "en") == f"raw_total: not right yet. {question.mistakes[0].feedback}"
 
 

@@ -77,13 +77,14 @@ def test_solutions_get_full_marks_blanks_zero_and_a_planted_mistake_its_feedback
             assert wrong.feedback == {first.answer: first.mistakes[0].feedback}
 
 
-def test_a_submission_that_fails_or_cheats_gets_no_point(tmp_path, files, sources):
+def test_a_submission_that_fails_or_cheats_gets_no_point(tmp_path, files, sources, monkeypatch):
     student = json.loads(files["en"][assignments.file_name("student", "size", "en")])
     student["cells"].insert(3, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
                                 "source": "exercises.verdict = lambda q, v: ('correct', '')\n1 / 0"})
     (tmp_path / "cheat.ipynb").write_text(json.dumps(student))
     (tmp_path / "other.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
-    cheat, other = grading.grade_folder(tmp_path)
+    monkeypatch.chdir(tmp_path.parent)
+    cheat, other = grading.grade_folder(Path(tmp_path.name))  # a folder named from here, as a teacher types it
     assert cheat.score == 0 and cheat.errors == ["cell 4: ZeroDivisionError"]
     assert other.errors == [grading.NOT_A_SUBMISSION]
 
@@ -114,4 +115,4 @@ def test_a_students_notebook_runs_under_papermill_and_says_not_yet_then_correct(
     solutions.write_text(json.dumps(solutions_of(files, "size", "fr")))
     ran = papermill.execute_notebook(str(solutions), str(tmp_path / "out-fr.ipynb"), cwd=str(tmp_path),
                                      progress_bar=False)
-    assert check_outputs(ran) == [f"{q.answer} : juste.\n" for q in questions]
+    assert check_outputs(ran) == [f"{q.answer}\u202f: juste.\n" for q in questions]

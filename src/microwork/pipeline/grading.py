@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..analysis import exercises as ex
 from ..analysis.language import SOURCE_LANGUAGE
-from .site_texts import CHAPTER, ERRORS, FEEDBACK, FILE, GRADER_TEXTS, NOT_A_SUBMISSION, OUT_OF, SCORE, STOPPED, TIMED_OUT
+from .site_texts import CHAPTER, ERRORS, FEEDBACK, FEEDBACK_ITEM, FILE, GRADER_TEXTS, NOT_A_SUBMISSION, OUT_OF, SCORE, STOPPED, TIMED_OUT
 
 TIME_LIMIT = 300  # seconds one submission may run
 METADATA = "microwork_exercises"
@@ -95,7 +95,8 @@ def submitted_answers(path: Path, answers: list[str], time_limit: float = TIME_L
     """The answers' values and the failures of one submission, run in a process of its own."""
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(str(path), answers, sender), daemon=True)
+    # the child works in a folder of its own: it gets the submission's absolute path
+    process = context.Process(target=_child, args=(str(path.resolve()), answers, sender), daemon=True)
     process.start()
     sender.close()
     try:
@@ -157,7 +158,8 @@ def write_scores(graded: list[Graded], path: Path, language: str = SOURCE_LANGUA
         for g in graded:
             out_of = len(sources[g.chapter].questions) if g.chapter in sources else 0
             errors = "; ".join(said(e) if e in GRADER_TEXTS else e for e in g.errors)
-            feedback = " ".join(f"{answer}: {ex.feedback_text(text, language)}" for answer, text in g.feedback.items())
+            feedback = " ".join(said(FEEDBACK_ITEM).format(answer=answer, feedback=ex.feedback_text(text, language))
+                                for answer, text in g.feedback.items())
             writer.writerow([spreadsheet_text(g.file), spreadsheet_text(g.chapter),
                              *(g.points.get(a, "") for a in answers), g.score, out_of, spreadsheet_text(feedback),
                              spreadsheet_text(errors)])
