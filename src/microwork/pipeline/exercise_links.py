@@ -82,7 +82,9 @@ def teachers_tables(found: dict, language: str, said: Callable[[str], str], link
     def table(headers: tuple[str, ...], rows: list[list[str]]) -> str:
         head = "".join(f"<th>{html.escape(said(h))}</th>" for h in headers)
         body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-        return f'<table class="table mw-exercise-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        # in the theme's scrolling container: the table scrolls within the text's column instead of running past it
+        return (f'<div class="pst-scrollable-table-container"><table class="table mw-exercise-table"><thead><tr>{head}'
+                f'</tr></thead><tbody>{body}</tbody></table></div>')
 
     def file_link(kind: str, chapter: str) -> str:
         name = file_name(kind, chapter, language)
