@@ -16,7 +16,8 @@ from typing import Any, Callable
 
 from .analysis import params as chapter_params
 from .analysis import language, readable
-from .pipeline import translate
+from .pipeline import assignments, grading, translate
+from .pipeline.assignments import BINDER_FOLDER
 from .pipeline.build import BuildError, build, cell_timeout, chapter_notebooks, say
 from .analysis.data import check_package
 from .pipeline.execute import ChapterError, execute_chapter, glued_values
@@ -268,6 +269,12 @@ def command_translations(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_exercises(args: argparse.Namespace) -> int:
+    written = assignments.write_notebooks(project_root(), args.into)
+    print(f"{len(written)} files written into {args.into}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="microwork", description=__doc__, epilog=EPILOG,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -325,6 +332,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--update", action="store_true", help="add new English texts to the catalogs, mark changed ones fuzzy")
     p.add_argument("--workers", type=int, default=2, help="chapters executed at the same time, if a build is needed")
     p.set_defaults(func=command_translations)
+
+    p = commands.add_parser("exercises", help="write every chapter's students' notebook and teachers' bundle, in "
+                                              "each language, into a folder (the site has them under exercises/)",
+                            epilog="example: microwork exercises --into _exercises")
+    p.add_argument("--into", type=Path, default=Path(BINDER_FOLDER), help=f"the folder (default {BINDER_FOLDER})")
+    p.set_defaults(func=command_exercises)
+
+    p = commands.add_parser("grade", help="grade a folder of submitted exercise notebooks into a CSV of scores "
+                                          "(offline, one process per submission)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=lambda args: grading.main(args.rest))
 
     p = commands.add_parser("check", help="validate the data package (and parameters) without executing anything",
                             epilog="example: microwork check -p size:accounts_per_person=1.5")

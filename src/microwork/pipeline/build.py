@@ -44,6 +44,8 @@ from .execute import ChapterError, execute_chapter
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
 from .warm import drawing_service, warm_kernels
+from ..analysis.exercises import read_sources
+from .assignments import STAGED_EXERCISES, binder_address, edition_files, page_facts, write_site_files
 from .pdf import STAGED_PDFS, print_site
 from .provenance import STAGED_RECORD, chapter_defaults, record_identity, run_metadata
 from .stylesheet import CACHE_VARIABLE
@@ -458,6 +460,10 @@ def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: Ba
     address = f"{repository.url} {repository.branch}" if repository else ""
     keys = edition_keys(root, files, "\0".join([record_identity(record), address]))
     files[STAGED_RECORD] = json.dumps(record, indent=1, ensure_ascii=False).encode()
+    sources = read_sources()
+    exercise_files = edition_files(root, sources)
+    files[STAGED_EXERCISES] = json.dumps(page_facts(root, sources, exercise_files, binder_address(
+        repository.url, repository.branch) if repository else ""), indent=1, ensure_ascii=False).encode()
     if printed:
         files[STAGED_PDFS] = json.dumps(printed).encode()
     key_file, link = layout.site_key, layout.html
@@ -486,6 +492,7 @@ def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: Ba
         kept = {language: link.resolve() / ("" if language == SOURCE_LANGUAGE else language)
                 for language in keys if language not in changed}
         site_html = render(stages, output, kept, layout.stylesheets_cache)
+        write_site_files(exercise_files, site_html)
         if printed:
             print_pdfs(root, site_html, list(stages), output)
         publish(layout, site_html)

@@ -28,8 +28,52 @@ THEME_TEXTS = ("Suggest edit", "Source repositories", "Repository", "Launch inte
 BUILD_LINE = "Built on {date} from commit {commit}. Build record: {record}. Reproduction report: {report}."
 COMMIT_UNKNOWN = "unknown (not built from a git checkout)"
 UNCOMMITTED = " (with uncommitted changes)"
+# The exercises' words on the pages (microwork.pipeline.exercise_links) and in the notebooks
+# (microwork.pipeline.assignments): each exercise's kind, difficulty and minutes; the line of a chapter that links its
+# notebook; the teachers' guide's tables of notebooks, bundles and minutes per session plan.
+EXERCISE_KINDS = {"reading": "Reading", "computing": "Computing", "discussion": "Discussion"}
+EXERCISE_DIFFICULTIES = {"introductory": "introductory", "intermediate": "intermediate", "advanced": "advanced"}
+EXERCISE_FACTS = "{kind}, {difficulty}, about {minutes} minutes"
+NOTEBOOK_LINE = "This chapter's exercises as a notebook that checks the answers: {download}{binder}."
+NOTEBOOK_DOWNLOAD = "download it"
+NOTEBOOK_BINDER = ", or open it on Binder"
+TEACHERS_NOTEBOOKS = ("Each chapter's exercises as a notebook to hand to students, and a teachers' bundle: the "
+                      "solutions notebook and the autograder, which grades a folder of submitted notebooks on one "
+                      "machine, offline, into a CSV of scores. Reading and discussion answers are not auto-graded: "
+                      "they are for the teacher to read.")
+CHAPTER_HEADERS = ("Chapter", "Reading", "Computing", "Discussion", "Auto-graded answers", "Minutes",
+                   "Students' notebook", "Teachers' bundle")
+PLAN_HEADERS = ("Session plan", "Exercises", "Reading", "Computing", "Discussion", "Minutes")
+# The exercise notebooks' own words (microwork.pipeline.assignments) and the autograder's (microwork.pipeline.grading):
+TITLE = "Exercises: {chapter}"
+SOLUTIONS_TITLE = "Solutions: {chapter}"
+INTRO = ("Run the cells from the top. Replace each `...` with your answer, then run the check cell under it: it says "
+         "whether the answer is right and, if not, what to look at. Reading and discussion exercises have a cell for "
+         "your answer, which your teacher reads.")
+SOLUTIONS_INTRO = ("The students' notebook with the solutions' code in place of each `...`: every check says correct. "
+                   "Reading and discussion exercises are not auto-graded: their worked answers are under each exercise "
+                   "in the teachers' PDF of the chapter.")
+SETUP = "The book's data, loaded through its package:"
+EXERCISE = "Exercise {number}"
+YOUR_ANSWER = "*Your answer:*"
+README = ("Teachers' bundle of the chapter {chapter}. {solutions}: the solutions notebook. {student}: the notebook "
+          "to hand to students. To grade, put the submitted notebooks in one folder and run, in the book's "
+          "environment: python grade.py FOLDER --output scores.csv (or: microwork grade FOLDER --output scores.csv). "
+          "Each submission runs on this machine, offline, in a process of its own; scores.csv gets one row per "
+          "notebook and one column per auto-graded answer. Reading and discussion answers are for you to read.")
+NOTEBOOK_TEXTS = (TITLE, SOLUTIONS_TITLE, INTRO, SOLUTIONS_INTRO, SETUP, EXERCISE, YOUR_ANSWER, README)
+# The scores' CSV's headers: one column per auto-graded answer between CHAPTER and SCORE.
+FILE, CHAPTER, SCORE, OUT_OF, FEEDBACK, ERRORS = "file", "chapter", "score", "out of", "feedback", "errors"
+HEADER_TEXTS = (FILE, CHAPTER, SCORE, OUT_OF, FEEDBACK, ERRORS)
+NOT_A_SUBMISSION = "not an exercise notebook of the book (no chapter in its metadata)"
+TIMED_OUT = "stopped after {seconds} seconds"
+STOPPED = "the submission's process ended without an answer"
+FEEDBACK_ITEM = "{answer}: {feedback}"  # one wrong answer's feedback in the CSV
+GRADER_TEXTS = (FEEDBACK_ITEM, *HEADER_TEXTS, NOT_A_SUBMISSION, TIMED_OUT, STOPPED)
+EXERCISE_SITE_TEXTS = (*EXERCISE_KINDS.values(), *EXERCISE_DIFFICULTIES.values(), EXERCISE_FACTS, NOTEBOOK_LINE,
+                       NOTEBOOK_DOWNLOAD, NOTEBOOK_BINDER, TEACHERS_NOTEBOOKS, *CHAPTER_HEADERS, *PLAN_HEADERS)
 SITE_TEXTS = (SEARCH_BOX, *GENERATED_PAGES.values(), PAGE_DESCRIPTION, *THEME_TEXTS, BUILD_LINE, COMMIT_UNKNOWN,
-              UNCOMMITTED)
+              UNCOMMITTED, *EXERCISE_SITE_TEXTS)
 
 # Each language's name in that language: what the link to an edition says.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}

@@ -42,6 +42,7 @@ from microwork.pipeline import typography
 from microwork.pipeline.site_texts import BIBLIOGRAPHY_TEXTS, GENERATED_PAGES, LANGUAGE_NAMES, PAGE_DESCRIPTION, SEARCH_BOX, THEME_TEXTS
 from microwork.pipeline.citations import register_citation_styles
 from microwork.pipeline.pdf_links import add_pdf_line
+from microwork.pipeline.exercise_links import add_exercise_facts, add_exercise_lines
 from microwork.pipeline.record import add_build_line, remember_record, write_record_files
 from microwork.pipeline.repository import CONFIG, RepositoryError, resolve
 from microwork.pipeline.search import register_search_languages
@@ -779,6 +780,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", remember_record)
     app.connect("html-page-context", add_build_line)
     app.connect("html-page-context", add_pdf_line)
+    app.connect("html-page-context", add_exercise_lines, priority=600)  # after the PDF line, which it follows
+    app.connect("doctree-resolved", add_exercise_facts, priority=400)  # before typeset_text (500) typesets them
     app.connect("build-finished", write_record_files)
     app.add_css_file("microwork.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -38,7 +38,9 @@ from ..analysis.drawing import drawn_once
 from . import catalog_rules as rules
 from .typography import TYPOGRAPHY
 from .layout import BuildError, Layout, read_yaml, toc_files
-from .site_texts import BIBLIOGRAPHY_TEXTS, CONFIG_TEXTS, HTML_CONFIG_TEXTS, PRINTED_TEXTS, SITE_TEXTS, TRANSLATED_OPTIONS
+from ..analysis import exercises
+from .site_texts import (BIBLIOGRAPHY_TEXTS, CONFIG_TEXTS, GRADER_TEXTS, HTML_CONFIG_TEXTS, NOTEBOOK_TEXTS, PRINTED_TEXTS,
+                         SITE_TEXTS, TRANSLATED_OPTIONS)
 
 TRANSLATED = tuple(language for language in lang.editions() if language != lang.SOURCE_LANGUAGE)
 LOCALES = "locales"
@@ -525,6 +527,7 @@ def computed_messages(root: Path, docnames: list[str]) -> list[tuple[str, tuple[
     found += [(part["caption"], ("_toc.yml caption", 0)) for part in toc.get("parts", []) if part.get("caption")]
     found += [(text, ("microwork.pipeline.site_texts", 0)) for text in SITE_TEXTS + PRINTED_TEXTS]
     found += [(text, (BIBLIOGRAPHY, 0)) for text in bibliography_texts((root / BIBLIOGRAPHY).read_text(encoding="utf-8"))]
+    found += exercise_texts(root)
     for docname in docnames:
         executed = Layout(root).cached(Path(docname).name) / f"{Path(docname).name}.ipynb"
         if not executed.is_file():
@@ -542,6 +545,24 @@ def computed_messages(root: Path, docnames: list[str]) -> list[tuple[str, tuple[
             elif isinstance(french, str):
                 resolved_plain(french, record)
     return found
+
+
+def exercise_texts(root: Path) -> list[tuple[str, tuple[str, int]]]:
+    """The English texts of the exercise notebooks, their checks, the autograder and the exercise sources, with where
+    each is (:mod:`microwork.pipeline.assignments`; the pages' own exercise words are site texts)."""
+    found = [(text, ("microwork.pipeline.site_texts", 0)) for text in NOTEBOOK_TEXTS + GRADER_TEXTS]
+    found += [(text, ("microwork.analysis.exercises", 0)) for text in (*exercises.MESSAGES.values(), exercises.NOT_A_NUMBER)]
+    sources = exercises.read_sources(root / exercises.SOURCES)
+    for source in sources.values():
+        where = f"{exercises.SOURCES}/{source.path.name}"
+        for exercise in source.exercises:
+            if exercise.prompt:
+                found.append((exercise.prompt, (where, exercise.line)))
+            for q in exercise.questions:
+                found += [(q.prompt, (where, q.line)), (q.hint, (where, q.line))]
+                found += [(m.feedback, (where, q.line)) for m in q.mistakes]
+    plans = exercises.read_plans(sources, root / exercises.SOURCES)
+    return found + [(plan.name, (f"{exercises.SOURCES}/{exercises.PLANS}.yml", 0)) for plan in plans]
 
 
 def template_catalog(messages: list[tuple[str, tuple[str, int]]]) -> Catalog:

@@ -1,0 +1,118 @@
+"""The autograder on every chapter's notebooks, in both languages, in one run: the solutions get full marks, the
+blank students' notebooks zero (and no error), a planted wrong answer its mistake's feedback; the scores' CSV speaks
+the submissions' language. And a students' notebook runs top to bottom under papermill, its checks saying "not yet
+answered", then "correct" with the solutions in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import papermill
+import pytest
+
+from microwork.analysis import exercises as ex
+from microwork.pipeline import assignments, grading
+
+pytestmark = pytest.mark.kernel
+LANGUAGES = ("en", "fr")
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return ex.read_sources()
+
+
+@pytest.fixture(scope="module")
+def files(repo_root, sources):
+    return assignments.edition_files(repo_root, sources)
+
+
+def solutions_of(files: dict, chapter: str, language: str) -> dict:
+    bundle = zipfile.ZipFile(io.BytesIO(files[language][assignments.file_name("bundle", chapter, language)]))
+    return json.loads(bundle.read(assignments.file_name("solutions", chapter, language)))
+
+
+def planted(student: dict, question: ex.Question) -> dict:
+    """The students' notebook with the first known mistake as the answer to ``question``."""
+    notebook = json.loads(json.dumps(student))
+    for cell in notebook["cells"]:
+        if question.answer in cell["metadata"].get("tags", []) and "answer" in cell["metadata"]["tags"]:
+            cell["source"] = f"{question.answer} = exercises.expected_value({question.mistakes[0].expected!r})"
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, sources, files):
+    """Every chapter with auto-graded answers, in both languages: its solutions, its blank notebook and a planted
+    mistake, graded in one run of the autograder."""
+    folder = tmp_path_factory.mktemp("submissions")
+    for chapter, source in sources.items():
+        if not source.questions:
+            continue
+        for language in LANGUAGES:
+            student = json.loads(files[language][assignments.file_name("student", chapter, language)])
+            notebooks = {"solution": solutions_of(files, chapter, language), "blank": student,
+                         "wrong": planted(student, source.questions[0])}
+            for kind, notebook in notebooks.items():
+                (folder / f"{chapter}-{language}-{kind}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    return folder, {g.file: g for g in grading.grade_folder(folder)}
+
+
+def test_solutions_get_full_marks_blanks_zero_and_a_planted_mistake_its_feedback(sources, graded):
+    _, found = graded
+    chapters = [c for c, s in sources.items() if s.questions]
+    assert len(found) == len(chapters) * len(LANGUAGES) * 3
+    for chapter in chapters:
+        questions = sources[chapter].questions
+        for language in LANGUAGES:
+            solution, blank, wrong = (found[f"{chapter}-{language}-{kind}.ipynb"] for kind in ("solution", "blank", "wrong"))
+            assert solution.score == len(questions) and not solution.errors, solution
+            assert blank.score == 0 and not blank.errors and not blank.feedback, blank
+            first = questions[0]
+            assert wrong.points[first.answer] == 0 and not wrong.errors
+            assert wrong.feedback == {first.answer: first.mistakes[0].feedback}
+
+
+def test_a_submission_that_fails_or_cheats_gets_no_point(tmp_path, files, sources, monkeypatch):
+    student = json.loads(files["en"][assignments.file_name("student", "size", "en")])
+    student["cells"].insert(3, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                                "source": "exercises.verdict = lambda q, v: ('correct', '')\n1 / 0"})
+    (tmp_path / "cheat.ipynb").write_text(json.dumps(student))
+    (tmp_path / "other.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
+    monkeypatch.chdir(tmp_path.parent)
+    cheat, other = grading.grade_folder(Path(tmp_path.name))  # a folder named from here, as a teacher types it
+    assert cheat.score == 0 and cheat.errors == ["cell 4: ZeroDivisionError"]
+    assert other.errors == [grading.NOT_A_SUBMISSION]
+
+
+def test_the_scores_csv_is_in_the_submissions_language(graded, tmp_path):
+    folder, found = graded
+    french = [g for name, g in found.items() if "-fr-" in name and name.startswith("size-")]
+    grading.write_scores(french, tmp_path / "notes.csv", "fr")
+    rows = list(csv.reader((tmp_path / "notes.csv").open(encoding="utf-8")))
+    assert rows[0][:2] == ["fichier", "chapitre"] and rows[0][-4:] == ["note", "sur", "commentaire", "erreurs"]
+    wrong = next(row for row in rows if row[0] == "size-fr-wrong.ipynb")
+    assert "C’est la somme des trois populations publiées" in wrong[-2]
+
+
+def check_outputs(notebook: dict) -> list[str]:
+    return ["".join(o.get("text", "")) for c in notebook["cells"] if "check" in c["metadata"].get("tags", [])
+            for o in c["outputs"]]
+
+
+def test_a_students_notebook_runs_under_papermill_and_says_not_yet_then_correct(tmp_path, files, sources, repo_root):
+    questions = sources["size"].questions
+    student = tmp_path / "size-exercises.ipynb"
+    student.write_bytes(files["en"][assignments.file_name("student", "size", "en")])
+    ran = papermill.execute_notebook(str(student), str(tmp_path / "out.ipynb"), cwd=str(tmp_path), progress_bar=False)
+    assert check_outputs(ran) == [f"{q.answer}: not yet answered (replace the ... with your answer, then run this "
+                                  "cell again).\n" for q in questions]
+    solutions = tmp_path / "size-corrige.ipynb"
+    solutions.write_text(json.dumps(solutions_of(files, "size", "fr")))
+    ran = papermill.execute_notebook(str(solutions), str(tmp_path / "out-fr.ipynb"), cwd=str(tmp_path),
+                                     progress_bar=False)
+    assert check_outputs(ran) == [f"{q.answer}\u202f: juste.\n" for q in questions]
