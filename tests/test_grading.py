@@ -83,10 +83,17 @@ def test_a_submission_that_fails_or_cheats_gets_no_point(tmp_path, files, source
                                 "source": "exercises.verdict = lambda q, v: ('correct', '')\n1 / 0"})
     (tmp_path / "cheat.ipynb").write_text(json.dumps(student))
     (tmp_path / "other.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
+    (tmp_path / "x-broken.ipynb").write_text('{"cells": [')  # cut short, a list, not UTF-8: one row each, no stop
+    (tmp_path / "y-list.ipynb").write_text("[1, 2]")
+    (tmp_path / "z-latin1.ipynb").write_bytes('{"cells": [], "metadata": {"é": 1}}'.encode("latin-1"))
     monkeypatch.chdir(tmp_path.parent)
-    cheat, other = grading.grade_folder(Path(tmp_path.name))  # a folder named from here, as a teacher types it
+    cheat, other, *unreadable = grading.grade_folder(Path(tmp_path.name))  # a folder named from here, as typed
     assert cheat.score == 0 and cheat.errors == ["cell 4: ZeroDivisionError"]
     assert other.errors == [grading.NOT_A_SUBMISSION]
+    assert [(g.file, g.errors) for g in unreadable] == [(name, [grading.UNREADABLE]) for name in
+                                                        ("x-broken.ipynb", "y-list.ipynb", "z-latin1.ipynb")]
+    assert grading.main([tmp_path.name, "--output", str(tmp_path / "scores.csv")]) == 0
+    assert len(list(csv.reader((tmp_path / "scores.csv").open(encoding="utf-8")))) == 6
 
 
 def test_the_scores_csv_is_in_the_submissions_language(graded, tmp_path):

@@ -21,6 +21,7 @@ Two layers, each a small set of pure functions:
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections import Counter
@@ -379,11 +380,19 @@ def entry_problems(msgid: str, msgstr: str) -> list[str]:
 
 def catalog_problems(content: bytes, where: str) -> tuple[list[str], list[str]]:
     """A catalog's problems as located lines: (refused, warned). Refused: syntax, encoding, duplicates, broken
-    rules; warned: fuzzy and obsolete entries (shown in English until a translator settles them)."""
+    rules; warned: fuzzy and obsolete entries (shown in English until a translator settles them). Worked out once
+    per content (:func:`judged`): a build checks every catalog, then reads them to translate."""
+    refused, warned = judged(content, where)
+    return list(refused), list(warned)
+
+
+@functools.lru_cache(maxsize=64)
+def judged(content: bytes, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`catalog_problems`, worked out."""
     try:
         entries = read_entries(content, where)
     except CatalogProblem as problem:
-        return [str(problem)], []
+        return (str(problem),), ()
     refused, warned = [], []
     for entry in entries:
         if entry.obsolete:
@@ -395,7 +404,7 @@ def catalog_problems(content: bytes, where: str) -> tuple[list[str], list[str]]:
             continue  # an old translation kept for a changed English: not used, so not judged
         refused += [located(where, entry.line, entry.msgid, rule) for rule in entry_problems(entry.msgid,
                                                                                             entry.msgstr)]
-    return refused, warned
+    return tuple(refused), tuple(warned)
 
 
 def all_problems(files: Iterable[tuple[str, bytes]]) -> tuple[list[str], list[str]]:

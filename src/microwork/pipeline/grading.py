@@ -26,7 +26,8 @@ from pathlib import Path
 
 from ..analysis import exercises as ex
 from ..analysis.language import SOURCE_LANGUAGE
-from .site_texts import CHAPTER, ERRORS, FEEDBACK, FEEDBACK_ITEM, FILE, GRADER_TEXTS, NOT_A_SUBMISSION, OUT_OF, SCORE, STOPPED, TIMED_OUT
+from .site_texts import (CHAPTER, ERRORS, FEEDBACK, FEEDBACK_ITEM, FILE, GRADER_TEXTS, NOT_A_SUBMISSION, OUT_OF, SCORE,
+                         STOPPED, TIMED_OUT, UNREADABLE)
 
 TIME_LIMIT = 300  # seconds one submission may run
 METADATA = "microwork_exercises"
@@ -50,8 +51,20 @@ class Graded:
 def read_submission(path: Path) -> tuple[dict, str, str]:
     """A submitted notebook, its chapter and its language (from the metadata the book's notebooks carry)."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    found = notebook.get("metadata", {}).get(METADATA, {})
+    metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
+    if not isinstance(metadata, dict):
+        raise ValueError(f"{path.name} is not a notebook")
+    found = metadata.get(METADATA)
+    found = found if isinstance(found, dict) else {}
     return notebook, str(found.get("chapter", "")), str(found.get("language", SOURCE_LANGUAGE))
+
+
+def submission_language(path: Path) -> str:
+    """The language of a submission, English when it cannot be read."""
+    try:
+        return read_submission(path)[2]
+    except (OSError, ValueError):
+        return SOURCE_LANGUAGE
 
 
 def run_cells(notebook: dict, answers: list[str]) -> dict:
@@ -114,7 +127,10 @@ def submitted_answers(path: Path, answers: list[str], time_limit: float = TIME_L
 def grade(path: Path, sources: dict[str, ex.ExerciseSource], chapter: str = "", time_limit: float = TIME_LIMIT
           ) -> Graded:
     """One submission's grade (``chapter`` when its metadata lost it)."""
-    _, found, _ = read_submission(path)
+    try:
+        _, found, _ = read_submission(path)
+    except (OSError, ValueError):  # not JSON, not UTF-8, not a notebook: its row says so, the others are graded
+        return Graded(path.name, chapter, errors=[UNREADABLE])
     chapter = found or chapter
     if chapter not in sources:
         return Graded(path.name, chapter, errors=[NOT_A_SUBMISSION])
@@ -178,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.folder} is not a folder", file=sys.stderr)
         return 2
     graded = grade_folder(args.folder, args.chapter, args.time_limit)
-    languages = [read_submission(p)[2] for p in sorted(args.folder.glob("*.ipynb"))]
+    languages = [submission_language(p) for p in sorted(args.folder.glob("*.ipynb"))]
     write_scores(graded, args.output, args.language or (languages[0] if languages else SOURCE_LANGUAGE))
     for g in graded:
         print(f"{g.file}: {g.score}/{len(g.points)}" + (f" ({'; '.join(g.errors)})" if g.errors else ""))

@@ -66,10 +66,11 @@ NOTEBOOK_TEXTS = (TITLE, SOLUTIONS_TITLE, INTRO, SOLUTIONS_INTRO, SETUP, EXERCIS
 FILE, CHAPTER, SCORE, OUT_OF, FEEDBACK, ERRORS = "file", "chapter", "score", "out of", "feedback", "errors"
 HEADER_TEXTS = (FILE, CHAPTER, SCORE, OUT_OF, FEEDBACK, ERRORS)
 NOT_A_SUBMISSION = "not an exercise notebook of the book (no chapter in its metadata)"
+UNREADABLE = "a file the grader cannot read as a notebook"
 TIMED_OUT = "stopped after {seconds} seconds"
 STOPPED = "the submission's process ended without an answer"
 FEEDBACK_ITEM = "{answer}: {feedback}"  # one wrong answer's feedback in the CSV
-GRADER_TEXTS = (FEEDBACK_ITEM, *HEADER_TEXTS, NOT_A_SUBMISSION, TIMED_OUT, STOPPED)
+GRADER_TEXTS = (FEEDBACK_ITEM, *HEADER_TEXTS, NOT_A_SUBMISSION, UNREADABLE, TIMED_OUT, STOPPED)
 EXERCISE_SITE_TEXTS = (*EXERCISE_KINDS.values(), *EXERCISE_DIFFICULTIES.values(), EXERCISE_FACTS, NOTEBOOK_LINE,
                        NOTEBOOK_DOWNLOAD, NOTEBOOK_BINDER, TEACHERS_NOTEBOOKS, *CHAPTER_HEADERS, *PLAN_HEADERS)
 SITE_TEXTS = (SEARCH_BOX, *GENERATED_PAGES.values(), PAGE_DESCRIPTION, *THEME_TEXTS, BUILD_LINE, COMMIT_UNKNOWN,
