@@ -69,6 +69,22 @@ def repo_root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="session")
+def sources():
+    """Every chapter's exercise source (exercises/*.yml), read and checked."""
+    from microwork.analysis import exercises
+
+    return exercises.read_sources()
+
+
+@pytest.fixture(scope="session")
+def files(sources):
+    """Every chapter's students' notebook and teachers' bundle, in each language (language: file name: content)."""
+    from microwork.pipeline import assignments
+
+    return assignments.edition_files(ROOT, sources)
+
+
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder of this test run that every pytest-xdist worker sees: the run's temporary folder (each worker has
     its own inside it); without workers, the one process's."""

@@ -17,14 +17,6 @@ from microwork.pipeline import assignments, exercise_links
 from microwork.pipeline.translate import exercise_texts
 
 
-@pytest.fixture(scope="module")
-def sources():
-    return ex.read_sources()
-
-
-@pytest.fixture(scope="module")
-def files(repo_root, sources):
-    return assignments.edition_files(repo_root, sources)
 
 
 def test_every_chapter_exercise_has_a_kind_a_difficulty_and_minutes(sources):

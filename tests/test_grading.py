@@ -21,14 +21,6 @@ pytestmark = pytest.mark.kernel
 LANGUAGES = ("en", "fr")
 
 
-@pytest.fixture(scope="module")
-def sources():
-    return ex.read_sources()
-
-
-@pytest.fixture(scope="module")
-def files(repo_root, sources):
-    return assignments.edition_files(repo_root, sources)
 
 
 def solutions_of(files: dict, chapter: str, language: str) -> dict:

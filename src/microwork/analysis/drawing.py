@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,6 +219,17 @@ class Service:
         self.refusals.setdefault(str(svg.parent), []).append(f"figure {svg.stem!r}: {message}")
 
 
+def connections(listener: socket.socket) -> Iterator[socket.socket]:
+    """Each connection made to ``listener``, in the order they came, for ever (a signal that interrupts the wait is
+    waited through)."""
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except InterruptedError:
+            continue
+        yield connection
+
+
 WARM_UP = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
 
 
@@ -229,11 +240,7 @@ def serve(listener: socket.socket) -> None:
     wait for it."""
     draw_here(WARM_UP)
     kept = Service()
-    while True:
-        try:
-            connection, _ = listener.accept()
-        except InterruptedError:
-            continue
+    for connection in connections(listener):
         with connection:
             connection.settimeout(WAIT_SECONDS)
             try:

@@ -44,7 +44,7 @@ from typing import Any
 import nbformat
 
 from ..analysis import drawing, language
-from ..analysis.drawing import receive
+from ..analysis.drawing import connections, receive
 
 # What the parent imports before it forks: what every chapter imports first, and IPython's kernel.
 # The kernel's own modules are most of a kernel's start once the rest is imported: ipykernel.debugger alone (debugpy)
@@ -146,11 +146,7 @@ def serve(path: str) -> None:
     signal.signal(signal.SIGCHLD, reap)
     listener = listening(path)
     say_ready()
-    while True:
-        try:
-            connection, _ = listener.accept()
-        except InterruptedError:
-            continue
+    for connection in connections(listener):
         with connection:
             try:
                 request = json.loads(receive(connection))
