@@ -125,6 +125,15 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 BUILT = "built.done"
 
 
+@pytest.fixture
+def tcp_kernels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Held by a test that starts Jupyter kernels over TCP (plain papermill, plain jupyter-book), so that only one
+    such test runs at a time across the workers: two kernels that pick their free ports at the same moment can pick
+    the same one ("Kernel died before replying to kernel_info"; the build's own kernels use IPC sockets for this)."""
+    with locked(shared_folder(tmp_path_factory) / "tcp-kernels.lock"):
+        yield
+
+
 @pytest.fixture(scope="module")
 def own_book(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of :func:`built_book` (its ``_build`` included: cached chapters, sites, PDFs) for the tests of one module

@@ -106,7 +106,7 @@ def test_failing_chapter_names_cell_and_keeps_notebook(own_book):
         notebook.write_bytes(original)
 
 
-def test_plain_jupyter_book_build(tmp_path):
+def test_plain_jupyter_book_build(tmp_path, tcp_kernels):
     """`jupyter-book build .` (the ecosystem's own command) builds the book too, zero warnings."""
     root = copy_book(tmp_path / "book")
     jb = Path(sys.executable).parent / "jupyter-book"

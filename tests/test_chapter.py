@@ -42,7 +42,7 @@ def test_override_changes_the_casual_estimate(book, monkeypatch, tmp_path):
     assert values["tier_casual"] == 266_126, "the published tier is reported, not recomputed"
 
 
-def test_plain_papermill_cli(book, tmp_path):
+def test_plain_papermill_cli(book, tmp_path, tcp_kernels):
     papermill = Path(sys.executable).parent / "papermill"
     output = tmp_path / "out.ipynb"
     subprocess.run([str(papermill), "chapters/size.ipynb", str(output), "-p", "accounts_per_person", "1.5",
@@ -51,7 +51,7 @@ def test_plain_papermill_cli(book, tmp_path):
     assert glued_values(output)["casual_book"] == pytest.approx(319_096 / 1.5)
 
 
-def test_plain_papermill_refuses_bad_value_inside_the_notebook(book, tmp_path):
+def test_plain_papermill_refuses_bad_value_inside_the_notebook(book, tmp_path, tcp_kernels):
     papermill = Path(sys.executable).parent / "papermill"
     result = subprocess.run([str(papermill), "chapters/size.ipynb", str(tmp_path / "out.ipynb"),
                              "-p", "accounts_per_person", "0.2", "--cwd", str(tmp_path)],

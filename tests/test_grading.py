@@ -103,7 +103,8 @@ def check_outputs(notebook: dict) -> list[str]:
             for o in c["outputs"]]
 
 
-def test_a_students_notebook_runs_under_papermill_and_says_not_yet_then_correct(tmp_path, files, sources, repo_root):
+def test_a_students_notebook_runs_under_papermill_and_says_not_yet_then_correct(tmp_path, files, sources, repo_root,
+                                                                                tcp_kernels):
     questions = sources["size"].questions
     student = tmp_path / "size-exercises.ipynb"
     student.write_bytes(files["en"][assignments.file_name("student", "size", "en")])

@@ -179,7 +179,7 @@ def test_distclean_removes_every_installed_environment(book):
 
 
 @pytest.mark.kernel
-def test_plain_papermill_at_the_root_writes_nothing_there(book):
+def test_plain_papermill_at_the_root_writes_nothing_there(book, tcp_kernels):
     before = {p.name for p in book.iterdir()}
     env = {**os.environ, "MICROWORK_ROOT": str(book), "PYTHONPATH": str(book / "src")}
     papermill = Path(sys.executable).parent / "papermill"

@@ -17,7 +17,8 @@ from papermill.engines import NBClientEngine, papermill_engines
 from conftest import ROOT
 from microwork.pipeline.papermill_engine import ChapterEngine, ParameterRefused, refusal
 
-pytestmark = pytest.mark.kernel  # runs notebooks with papermill
+# runs notebooks with plain papermill: kernels over TCP, one such test at a time across the workers
+pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("tcp_kernels")]
 
 PAPERMILL = str(Path(sys.executable).parent / "papermill")
 

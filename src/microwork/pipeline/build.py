@@ -264,12 +264,35 @@ def stage_translated(root: Path, files: dict[str, bytes], language: str, stage: 
     return write_stage(localised, stage)
 
 
+# What papermill writes into a notebook about one execution (when, how long, from which path): no page shows it.
+EXECUTION_METADATA = ("duration", "start_time", "end_time", "input_path", "output_path", "exception")
+
+
+def shown_part(relative: str, content: bytes) -> bytes:
+    """A staged file as far as the pages can show it: an executed notebook without papermill's times and paths (a
+    chapter executed again with the same outputs leaves the editions' keys as they were); any other file whole."""
+    if not relative.endswith(".ipynb"):
+        return content
+    try:
+        notebook = json.loads(content)
+        papermill = notebook["metadata"].get("papermill", {})
+        for name in EXECUTION_METADATA:
+            papermill.pop(name, None)
+        for cell in notebook["cells"]:
+            for name in ("execution", "papermill"):
+                cell.get("metadata", {}).pop(name, None)
+    except (ValueError, KeyError, TypeError, AttributeError):  # not a notebook as papermill writes it: whole
+        return content
+    return json.dumps(notebook, sort_keys=True, ensure_ascii=False).encode()
+
+
 def edition_keys(root: Path, files: dict[str, bytes], identity: str = "") -> dict[str, str]:
     """What each edition is made from, as a hash: the staged files, the code and what else the pages show
     (``identity``: the build record's commit, versions and data but not its date, the pages printed as PDFs, the
     repository the buttons point to); the translated editions also their catalogs (so that editing a catalog
     re-renders that edition only)."""
-    base = [k.encode() + b"\0" + v for k, v in sorted(files.items())] + [code_digest(root).encode(), identity.encode()]
+    base = [k.encode() + b"\0" + shown_part(k, v) for k, v in sorted(files.items())] + [code_digest(root).encode(),
+                                                                                    identity.encode()]
     catalogs = catalog_files(root)
     keys = {SOURCE_LANGUAGE: digest(base)}
     for language in TRANSLATED:
