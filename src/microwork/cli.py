@@ -90,7 +90,7 @@ def figures_summary(folder: Path, root: Path) -> str:
 
 def command_run(args: argparse.Namespace) -> int:
     """Run a chapter once, or once per value of the parameter given several values (each run's parameters checked
-    before the first starts; the runs after the first in kernels forked warm); print each run's key results, and how
+    before the first starts; every run in a kernel forked warm); print each run's key results, and how
     they differ from the book's own run when the book has been built."""
     runs = [chapter_params.check(args.chapter, **given)
             for given in chapter_params.parse_series(args.parameter or [])]
@@ -296,7 +296,7 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("run", help="run one chapter with parameter overrides and print its key results",
                             epilog="examples:\n  microwork run size -p accounts_per_person=1.5\n"
                                    "  microwork run size -p accounts_per_person=1.5 -p accounts_per_person=1.6\n"
-                                   "                (one run per value, the second in a warm kernel)",
+                                   "                (one run per value, each in a warm kernel)",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("chapter", help="chapter name (e.g. size) or notebook path")
     p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE",

@@ -11,8 +11,8 @@ folder and environment the manager gave (papermill and nbclient drive it as usua
 Each chapter still has a process of its own: a fresh namespace, and modules it may change in its own copy only
 (forked memory is copied on write), so no chapter sees another's variables or changes. The parent runs no chapter
 code and never forks a child from a child. Outputs, cache keys and the executed notebooks are the same as with cold
-kernels (tests/test_warm.py). Without the parent (plain ``papermill``, ``jupyter-book build .``, a one-value
-``microwork run``), or when the parent cannot give a kernel, kernels start cold, as before.
+kernels (tests/test_warm.py). Without the parent (plain ``papermill``, ``jupyter-book build .``), or when the
+parent cannot give a kernel, kernels start cold, as before.
 
 The parent dies with the build (PR_SET_PDEATHSIG) and each kernel with the parent; the parent reaps its children,
 so that a finished kernel is seen as finished.
