@@ -143,17 +143,19 @@ need-npm:
 	@$(check_npm):
 
 # Every test, the slowest listed at the end (what CI runs), in $(TEST_WORKERS) processes (pytest-xdist): a test
-# file runs whole in one of them, and the built book they read is built once for all (tests/conftest.py).
+# file runs whole in one of them, the files with the most slow tests first (tests/conftest.py orders them; xdist
+# keeps that order), and the built book they read is built once for all.
 TEST_WORKERS ?= 2
+PYTEST_PROCESSES = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: $(if $(wildcard $(JS_STAMP)),,need-npm) venv $(JS_STAMP) cff-venv
 	bash .ci/install-system-deps
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
+	$(BIN)/python -m pytest $(PYTEST_PROCESSES) --durations=25
 
 # The tests that build nothing (book or environment), open no browser and start no kernel: the loop before each
 # commit (about a minute on 2 cores); `make test` runs them all.
 test-fast: venv cff-venv
 	bash .ci/install-system-deps
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not build and not browser and not kernel and not venv" --durations=10
+	$(BIN)/python -m pytest $(PYTEST_PROCESSES) -m "not build and not browser and not kernel and not venv" --durations=10
 
 clean:
 	rm -rf _build chapters/figures

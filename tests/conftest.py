@@ -143,6 +143,15 @@ def own_book(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return root
 
 
+@pytest.fixture
+def book_copy(built_book: Path, tmp_path: Path) -> Path:
+    """A copy of :func:`built_book` (its ``_build`` included) for one test that changes the book and builds it again:
+    the test needs no build to set its book up or to put it back (a copy takes half a second, a build twenty)."""
+    root = tmp_path / "book"
+    shutil.copytree(built_book, root, symlinks=True)
+    return root
+
+
 PUBLISHED = "published-site"
 
 
@@ -157,9 +166,30 @@ def published_site(built_book: Path) -> Path:
 MARKING_FIXTURES = {"built_book": "build", "browser": "browser"}
 
 
+SLOW_MARKS = ("build", "browser", "kernel", "venv")
+# Fixtures that give a test a book of its own, which it builds again: about fifteen seconds each.
+REBUILDING_FIXTURES = ("book_copy", "own_book", "hostile_book")
+
+
+def expected_seconds(item: pytest.Item) -> int:
+    """A rough guess of a test's duration, to schedule the long files first: a test that builds a book of its own
+    fifteen seconds, another slow test (:data:`SLOW_MARKS`) two, the rest nothing."""
+    if any(fixture in REBUILDING_FIXTURES for fixture in getattr(item, "fixturenames", ())):
+        return 15
+    return 2 if any(item.get_closest_marker(mark) for mark in SLOW_MARKS) else 0
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test by the slow fixtures it uses, directly or through another fixture (:data:`MARKING_FIXTURES`)."""
+    """Mark every test by the slow fixtures it uses, directly or through another fixture (:data:`MARKING_FIXTURES`),
+    then put the modules expected to take longest first (:func:`expected_seconds`; each module's tests keep their
+    order). With several processes (``make test``: pytest-xdist, whole files, ``--no-loadscope-reorder``) the long
+    files start first and the short ones fill the gaps at the end, instead of a long file starting last."""
     for item in items:
         for fixture in getattr(item, "fixturenames", ()):
             if fixture in MARKING_FIXTURES:
                 item.add_marker(MARKING_FIXTURES[fixture])
+    seconds: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        seconds[module] = seconds.get(module, 0) + expected_seconds(item)
+    items.sort(key=lambda item: (-seconds[item.nodeid.split("::")[0]], item.nodeid.split("::")[0]))

@@ -4,6 +4,7 @@ could not see what it misses."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -119,15 +120,23 @@ def english_pieces(page_html: str, quoted: list[str] = ()) -> list[str]:
     pieces += [html.unescape(t) for t in re.split(r"<(?:/?(?:p|li|td|th|div|h\d|dt|dd|figcaption|summary|title|a|button"
                                                   r"|label|caption|blockquote)\b)[^>]*>", text)]
     found = []
-    names = sorted({normal(title) for title in quoted}, key=len, reverse=True)  # the longest first: a name inside a title
+    names = any_of(tuple(quoted))
     for piece in pieces:
         piece = normal(re.sub(r"<[^>]+>", " ", piece))
         piece = re.sub(r"\b(?:https?|ftp)://\S+|\b(?:doi|arXiv|mailto):\S+", " ", piece)
-        for name in names:
-            piece = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", piece)
+        while names is not None and (left := names.sub(" ", piece)) != piece:  # a name can appear once another goes
+            piece = left
         if len({w.lower() for w in WORD.findall(piece)} & ENGLISH_ONLY) >= 2:
             found.append(piece[:160])
     return found
+
+
+@functools.lru_cache(maxsize=8)
+def any_of(quoted: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for every quoted title or name, each a whole run of words (the longest first: a name inside a
+    title); None when there are none."""
+    names = sorted({normal(title) for title in quoted}, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names)) if names else None
 
 
 def normal(text: str) -> str:

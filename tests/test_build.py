@@ -33,19 +33,19 @@ def site_of(root: Path) -> Path:
     return (root / "_build" / "html").resolve()
 
 
-def test_book_has_every_page(own_book):
-    site = site_of(own_book)
+def test_book_has_every_page(built_book):
+    site = site_of(built_book)
     for page in ("chapters/index.html", "chapters/size.html", "chapters/bibliography.html", "search.html"):
         assert (site / page).is_file(), page
     assert (site / "_static" / "vendor" / "vega-bundle.js").stat().st_size > 100_000
 
 
-def test_no_third_party_host(own_book):
-    assert third_party_references(site_of(own_book)) == []
+def test_no_third_party_host(built_book):
+    assert third_party_references(site_of(built_book)) == []
 
 
-def test_figures_have_downloads_and_provenance(own_book):
-    html = (site_of(own_book) / "chapters" / "size.html").read_text(encoding="utf-8")
+def test_figures_have_downloads_and_provenance(built_book):
+    html = (site_of(built_book) / "chapters" / "size.html").read_text(encoding="utf-8")
     assert html.count('class="mw-vega"') == 4
     assert html.count("Provenance.") == 4
     for kind in ("png", "svg", "csv"):
@@ -53,57 +53,48 @@ def test_figures_have_downloads_and_provenance(own_book):
     assert "319,096" in html and "1.199" in html
 
 
-def test_noop_rebuild_renders_nothing(own_book):
-    before = site_of(own_book)
-    result = microwork("build", root=own_book, check=True)
+def test_noop_rebuild_renders_nothing(book_copy):
+    before = site_of(book_copy)
+    result = microwork("build", root=book_copy, check=True)
     assert "nothing changed" in result.stdout
     assert "executing" not in result.stdout
-    assert site_of(own_book) == before
+    assert site_of(book_copy) == before
 
 
-def test_corrupt_csv_fails_and_keeps_the_site(own_book):
-    before = site_of(own_book)
-    path = own_book / "data" / "platform_registrations.csv"
-    original = path.read_bytes()
-    try:
-        path.write_bytes(original.replace(b"Clickworker,72720", b"Clickworker,seventy"))
-        result = microwork("build", root=own_book)
-        assert result.returncode == 1
-        assert "data/platform_registrations.csv, row 4, column 'registrations'" in result.stderr
-        assert "[rule: type integer]" in result.stderr
-        assert site_of(own_book) == before and (before / "chapters" / "size.html").is_file()
-    finally:
-        path.write_bytes(original)
+def test_corrupt_csv_fails_and_keeps_the_site(book_copy):
+    before = site_of(book_copy)
+    path = book_copy / "data" / "platform_registrations.csv"
+    path.write_bytes(path.read_bytes().replace(b"Clickworker,72720", b"Clickworker,seventy"))
+    result = microwork("build", root=book_copy)
+    assert result.returncode == 1
+    assert "data/platform_registrations.csv, row 4, column 'registrations'" in result.stderr
+    assert "[rule: type integer]" in result.stderr
+    assert site_of(book_copy) == before and (before / "chapters" / "size.html").is_file()
 
 
-def test_data_change_reexecutes_the_chapter_that_reads_it(own_book):
-    path = own_book / "data" / "comparison_workforces.csv"
-    original = path.read_bytes()
-    try:
-        path.write_bytes(original.replace(b"Deliveroo riders,9300", b"Deliveroo riders,9301"))
-        result = microwork("build", root=own_book, check=True)
-        assert "size: executed" in result.stdout
-        assert '"persons": 9301' in (site_of(own_book) / "chapters" / "size.html").read_text(encoding="utf-8")
-    finally:
-        path.write_bytes(original)
-        microwork("build", root=own_book, check=True)
+def test_data_change_reexecutes_the_chapter_that_reads_it(book_copy, built_book):
+    """In a copy of a built book (another folder), the chapter reading a changed file is executed again, from the
+    copy's own data: the cache records paths within the project, and the book copied from is left as it was."""
+    path = book_copy / "data" / "comparison_workforces.csv"
+    path.write_bytes(path.read_bytes().replace(b"Deliveroo riders,9300", b"Deliveroo riders,9301"))
+    result = microwork("build", root=book_copy, check=True)
+    assert "size: data/comparison_workforces.csv changed: executing it again" in result.stdout
+    assert "size: executed" in result.stdout
+    assert '"persons": 9301' in (site_of(book_copy) / "chapters" / "size.html").read_text(encoding="utf-8")
+    assert '"persons": 9301' not in (site_of(built_book) / "chapters" / "size.html").read_text(encoding="utf-8")
 
 
-def test_failing_chapter_names_cell_and_keeps_notebook(own_book):
-    before = site_of(own_book)
-    notebook = own_book / "chapters" / "size.ipynb"
-    original = notebook.read_bytes()
-    try:
-        nb = json.loads(original)
-        nb["cells"][2]["source"] = "raise ValueError('deliberate failure for the test')"
-        notebook.write_text(json.dumps(nb))
-        result = microwork("build", root=own_book)
-        assert result.returncode == 1
-        assert "chapter 'size' failed in cell 2: ValueError: deliberate failure for the test" in result.stderr
-        assert (own_book / "_build" / "failed" / "size.ipynb").is_file()
-        assert site_of(own_book) == before
-    finally:
-        notebook.write_bytes(original)
+def test_failing_chapter_names_cell_and_keeps_notebook(book_copy):
+    before = site_of(book_copy)
+    notebook = book_copy / "chapters" / "size.ipynb"
+    nb = json.loads(notebook.read_bytes())
+    nb["cells"][2]["source"] = "raise ValueError('deliberate failure for the test')"
+    notebook.write_text(json.dumps(nb))
+    result = microwork("build", root=book_copy)
+    assert result.returncode == 1
+    assert "chapter 'size' failed in cell 2: ValueError: deliberate failure for the test" in result.stderr
+    assert (book_copy / "_build" / "failed" / "size.ipynb").is_file()
+    assert site_of(book_copy) == before
 
 
 def test_plain_jupyter_book_build(tmp_path, tcp_kernels):
@@ -119,19 +110,14 @@ def test_plain_jupyter_book_build(tmp_path, tcp_kernels):
     assert third_party_references(site) == []
 
 
-def test_reproduce_fails_when_a_consistent_figure_breaks(own_book):
-    path = own_book / "data" / "platform_registrations.csv"
-    original = path.read_bytes()
-    try:
-        path.write_bytes(original.replace(b"Clixsense,130900", b"Clixsense,150900"))
-        result = microwork("reproduce", root=own_book)
-        assert result.returncode == 1, result.stdout[-2000:]
-        assert "registrations_total: was consistent, now reported" in result.stderr
-        report = json.loads((own_book / "_build" / "reproduce" / "report.json").read_text())
-        assert len(report["figures"]) >= 30
-    finally:
-        path.write_bytes(original)
-        microwork("build", root=own_book, check=True)
+def test_reproduce_fails_when_a_consistent_figure_breaks(book_copy):
+    path = book_copy / "data" / "platform_registrations.csv"
+    path.write_bytes(path.read_bytes().replace(b"Clixsense,130900", b"Clixsense,150900"))
+    result = microwork("reproduce", root=book_copy)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "registrations_total: was consistent, now reported" in result.stderr
+    report = json.loads((book_copy / "_build" / "reproduce" / "report.json").read_text())
+    assert len(report["figures"]) >= 30
 
 
 def glued_and_specs(root: Path) -> tuple[dict, dict]:
@@ -142,27 +128,23 @@ def glued_and_specs(root: Path) -> tuple[dict, dict]:
     return glued, specs
 
 
-def test_two_clean_builds_are_identical(own_book):
-    glued_before, specs_before = glued_and_specs(own_book)
+def test_two_clean_builds_are_identical(book_copy):
+    glued_before, specs_before = glued_and_specs(book_copy)
     assert len(specs_before) >= 10 and sum(len(v) for v in glued_before.values()) >= 100
-    microwork("build", "--force", root=own_book, check=True)
-    glued_after, specs_after = glued_and_specs(own_book)
+    microwork("build", "--force", root=book_copy, check=True)
+    glued_after, specs_after = glued_and_specs(book_copy)
     assert glued_after == glued_before
     assert specs_after == specs_before
 
 
-def test_chart_specs_equal_their_snapshots(own_book):
-    result = microwork("snapshots", root=own_book)
+def test_chart_specs_equal_their_snapshots(built_book):
+    result = microwork("snapshots", root=built_book)
     assert result.returncode == 0, result.stderr
 
 
-def test_changed_chart_is_reported(own_book):
-    snapshot = own_book / "tests" / "snapshots" / "charts" / "size-tiers.vl.json"
-    original = snapshot.read_text()
-    try:
-        snapshot.write_text(original.replace('"$schema"', '"$schema_changed"', 1))
-        result = microwork("snapshots", root=own_book)
-        assert result.returncode == 1
-        assert "size-tiers.vl.json: spec changed" in result.stderr
-    finally:
-        snapshot.write_text(original)
+def test_changed_chart_is_reported(book_copy):
+    snapshot = book_copy / "tests" / "snapshots" / "charts" / "size-tiers.vl.json"
+    snapshot.write_text(snapshot.read_text().replace('"$schema"', '"$schema_changed"', 1))
+    result = microwork("snapshots", root=book_copy)
+    assert result.returncode == 1
+    assert "size-tiers.vl.json: spec changed" in result.stderr
