@@ -78,7 +78,7 @@ def test_a_kernel_the_parent_cannot_give_starts_cold():
 
 
 def test_the_parent_ends_with_its_block():
-    with warm.warm_kernels() as path:
+    with warm.warm_kernels() as [path]:
         assert os.environ[warm.SOCKET_VARIABLE] == path and Path(path).exists()
     assert warm.SOCKET_VARIABLE not in os.environ and not Path(path).exists()
 
@@ -88,7 +88,7 @@ def test_a_bad_request_ends_only_itself_and_a_missing_parent_means_a_cold_kernel
 
     probe = notebook(tmp_path / "probe.ipynb",
                      "import json, sys\nprint(json.dumps({'warm': 'pandas' in sys.modules}))")
-    with warm.warm_kernels() as path:
+    with warm.warm_kernels() as [path]:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:  # half a request, then gone
             connection.connect(path)
             connection.sendall(b'{"args": [')
@@ -106,24 +106,41 @@ SPEC = {"data": {"values": [{"x": 12766.5, "y": "Foule"}, {"x": 52000, "y": "Cli
 
 def test_the_drawing_service_draws_what_this_process_draws():
     here = drawing.draw_here(SPEC, FRENCH["number"])
-    with warm.drawing_service() as path:
-        assert os.environ[drawing.SERVICE_VARIABLE] == path
+    with warm.drawing_service() as paths:
+        assert len(paths) == warm.DRAWING_SERVICES == 2
+        assert os.environ[drawing.SERVICE_VARIABLE] == os.pathsep.join(paths)
         served = drawing.draw(SPEC, FRENCH["number"])
-        answered = json.loads(drawing.exchange(path, json.dumps(drawing.request(SPEC, FRENCH["number"], None)).encode()))
+        answered = [json.loads(drawing.exchange(path, json.dumps(drawing.request(SPEC, FRENCH["number"], None)).encode()))
+                    for path in paths]
     assert "12\u202f766,5" in here.svg and here.png.startswith(b"\x89PNG")
-    assert served == here and drawing.drawing_from(answered) == here  # drawn by the service, byte for byte
-    assert drawing.SERVICE_VARIABLE not in os.environ and not Path(path).exists()
+    assert served == here and [drawing.drawing_from(a) for a in answered] == [here, here]  # byte for byte, each
+    assert drawing.SERVICE_VARIABLE not in os.environ and not any(Path(path).exists() for path in paths)
+
+
+def test_figures_go_to_each_service_in_turn_and_finished_waits_for_all(tmp_path, monkeypatch):
+    handed = []
+    send = drawing.send
+    monkeypatch.setattr(drawing, "send", lambda path, message: (handed.append(path), send(path, message)))
+    with warm.drawing_service() as paths:
+        for number in range(4):
+            drawing.draw_into({**SPEC, "width": 300 + number}, tmp_path / f"{number}.svg", tmp_path / f"{number}.png")
+        drawing.finished(tmp_path)
+        assert sorted(handed) == sorted(paths * 2) and handed[0] != handed[1]
+    for number in range(4):  # every file written by the time finished() returned, as this process draws it
+        drawn = drawing.draw_here({**SPEC, "width": 300 + number})
+        assert (tmp_path / f"{number}.svg").read_text() == drawn.svg
+        assert (tmp_path / f"{number}.png").read_bytes() == drawn.png
 
 
 def test_a_spec_vl_convert_refuses_is_refused_by_the_service_too_and_the_service_goes_on():
     wrong = {**SPEC, "mark": "no-such-mark"}
     with pytest.raises(drawing.DrawingError) as here:
         drawing.draw_here(wrong)
-    with warm.drawing_service() as path:
+    with warm.drawing_service() as paths:
         with pytest.raises(drawing.DrawingError) as served:
             drawing.draw(wrong)
         for broken in (b'{"spec": ', b'["not", "a request"]', b""):
-            assert "not a drawing request" in json.loads(drawing.exchange(path, broken))["error"]
+            assert "not a drawing request" in json.loads(drawing.exchange(paths[0], broken))["error"]
         assert drawing.draw(SPEC) == drawing.draw_here(SPEC)  # still drawing
     assert "conversion failed" in str(here.value) and str(served.value) == str(here.value)
 

@@ -2,8 +2,9 @@
 
 vl-convert starts a JavaScript engine in each process at its first drawing: most of a second of processor time,
 paid again by every chapter's kernel, where each later drawing takes a few hundredths. While a build (or a
-``microwork run``) goes on, one *drawing service* process pays it once and draws for every kernel, when
-:data:`SERVICE_VARIABLE` names its socket; otherwise (plain ``papermill``, ``jupyter-book build .``) each figure is
+``microwork run``) goes on, *drawing service* processes pay it once each and draw for every kernel, when
+:data:`SERVICE_VARIABLE` names their sockets (joined by ``os.pathsep``: one engine draws one figure at a time, so a
+kernel hands its figures to each service in turn); otherwise (plain ``papermill``, ``jupyter-book build .``) each figure is
 drawn here. Both use the same vl-convert on the same spec, so a figure is the same file either way
 (tests/test_warm.py); a spec vl-convert refuses is refused either way, with vl-convert's message.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import socket
@@ -62,9 +64,18 @@ def draw_here(spec: Mapping, number_locale: Mapping | None = None, time_locale: 
     return Drawing(svg, vlc.svg_to_png(svg, scale=PNG_SCALE))
 
 
+def services() -> list[str]:
+    """The sockets of the drawing services that run for this process (none when none runs)."""
+    return [path for path in os.environ.get(SERVICE_VARIABLE, "").split(os.pathsep) if path]
+
+
 def service() -> str | None:
-    """The socket of the drawing service, when one runs for this process."""
-    return os.environ.get(SERVICE_VARIABLE) or None
+    """The socket of the first drawing service, when one runs for this process."""
+    return next(iter(services()), None)
+
+
+# The figures this process has handed to the services: each goes to the next service in turn.
+HANDED = itertools.count()
 
 
 def draw(spec: Mapping, number_locale: Mapping | None = None, time_locale: Mapping | None = None) -> Drawing:
@@ -102,11 +113,12 @@ def drawn_once(spec: Mapping, number_locale: Mapping | None, time_locale: Mappin
 
 
 def draw_into(spec: Mapping, svg: Path, png: Path) -> None:
-    """Write the drawing of ``spec`` into the files ``svg`` and ``png``: by the drawing service, without waiting for
-    it, when one runs (then :func:`finished` must be called for their folder); here otherwise."""
-    if path := service():
+    """Write the drawing of ``spec`` into the files ``svg`` and ``png``: by a drawing service (the next in turn),
+    without waiting for it, when one runs (then :func:`finished` must be called for their folder); here otherwise."""
+    if paths := services():
         try:
-            send(path, encoded({**request(spec, None, None), "svg": str(svg.resolve()), "png": str(png.resolve())}))
+            send(paths[next(HANDED) % len(paths)],
+                 encoded({**request(spec, None, None), "svg": str(svg.resolve()), "png": str(png.resolve())}))
             return
         except OSError:  # no service to take it: drawn here
             pass
@@ -114,16 +126,17 @@ def draw_into(spec: Mapping, svg: Path, png: Path) -> None:
 
 
 def finished(folder: Path) -> None:
-    """Return once the drawing service has written every figure asked for in ``folder`` (at once when no service
-    runs); raise :class:`DrawingError` with the figures it could not draw, or when it ended before drawing them."""
-    if not (path := service()):
-        return
-    try:
-        reply = json.loads(exchange(path, encoded({"finished": str(folder.resolve())})))
-    except (OSError, ValueError) as error:
-        raise DrawingError(f"the drawing service ended before drawing the figures of {folder}: {error}") from None
-    if reply.get("errors"):
-        raise DrawingError("\n".join(reply["errors"]))
+    """Return once every drawing service has written every figure asked of it in ``folder`` (at once when no service
+    runs); raise :class:`DrawingError` with the figures they could not draw, or when one ended before drawing them."""
+    errors = []
+    for path in services():
+        try:
+            reply = json.loads(exchange(path, encoded({"finished": str(folder.resolve())})))
+        except (OSError, ValueError) as error:
+            raise DrawingError(f"the drawing service ended before drawing the figures of {folder}: {error}") from None
+        errors += reply.get("errors", [])
+    if errors:
+        raise DrawingError("\n".join(errors))
 
 
 def write(drawn: Drawing, svg: Path, png: Path) -> None:

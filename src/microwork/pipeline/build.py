@@ -462,7 +462,7 @@ def build_locked(root: Path, workers: int, force: bool, pdfs: bool = False) -> B
     prune_sites(layout)
     ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
     try:
-        with drawing_service():  # every figure of the build, the kernels' and the French ones, drawn by one process
+        with drawing_service():  # every figure of the build, the kernels' and the French ones, drawn by the services
             return build_steps(root, layout, workers, force, ahead, report, started, pdfs, repository)
     finally:
         if ahead is not None:

@@ -17,10 +17,11 @@ parent cannot give a kernel, kernels start cold, as before.
 The parent dies with the build (PR_SET_PDEATHSIG) and each kernel with the parent; the parent reaps its children,
 so that a finished kernel is seen as finished.
 
-The build's other helper process is the *drawing service* (:func:`drawing_service`, the loop of
-:mod:`microwork.analysis.drawing`): it starts vl-convert once and draws every chapter's static figures, where each
-kernel would otherwise start vl-convert's JavaScript engine for its own first figure. It cannot live in the kernel
-parent: vl-convert runs threads, and a process that forks must have none.
+The build's other helper processes are the *drawing services* (:func:`drawing_service`, :data:`DRAWING_SERVICES`
+of them, the loop of :mod:`microwork.analysis.drawing`): each starts vl-convert once and draws chapters' static
+figures, where each kernel would otherwise start vl-convert's JavaScript engine for its own first figure. They cannot
+live in the kernel parent: vl-convert runs threads, and a process that forks must have none. All helpers start at
+once (:func:`helpers`): their starts overlap.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 
-from ..analysis import drawing, language
+from ..analysis import charts, drawing, language
 from ..analysis.drawing import connections, receive
 
 # What the parent imports before it forks: what every chapter imports first, and IPython's kernel.
@@ -127,10 +129,14 @@ def say_ready() -> None:
 
 def warm_up() -> None:
     """Work every chapter does first, the same way, done once in the parent: nbformat compiles its notebook schema
-    (papermill reads a chapter's parameters through it) and Babel reads each edition's locale data."""
+    (papermill reads a chapter's parameters through it), Babel reads each edition's locale data, and a first chart
+    (made on two rows of its own) is checked against Vega-Lite's schema (Altair loads the schema and compiles the
+    patterns it reads encodings with). No data file is read here: what a chapter reads, it reads itself, logged."""
     nbformat.validate(nbformat.v4.new_notebook())
     for edition in language.LANGUAGES:
         language.and_between(edition)
+    charts.spec_of(charts.horizontal_bars(pd.DataFrame({"label": ["a", "b"], "count": [1, 2]}), "label", "count",
+                                          "A first chart", "count"))
 
 
 def serve(path: str) -> None:
@@ -225,9 +231,10 @@ def running(pid: int) -> bool:
 
 
 class Helper:
-    """One helper process of a build, started on entering and stopped on leaving: the kernel parent
-    (``role="kernels"``) or the drawing service (``role="drawings"``). Once it listens, the path of its socket is put
-    in the environment under ``variable``, where the build's workers and the kernels they start find it."""
+    """One helper process of a build: the kernel parent (``role="kernels"``) or a drawing service
+    (``role="drawings"``), listening on a Unix socket of its own (:attr:`path`). :func:`helpers` starts and stops
+    them and puts their sockets in the environment under ``variable``, where the build's workers and the kernels they
+    start find them."""
 
     def __init__(self, role: str, variable: str) -> None:
         self.role, self.variable = role, variable
@@ -235,21 +242,21 @@ class Helper:
         self.path = str(Path(self.folder.name) / f"{role}.sock")
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> str:
-        # Started in its own empty folder: what the build's folder holds is not importable by the chapters' kernels.
+    def start(self) -> None:
+        """Start the process (in its own empty folder: what the build's folder holds is not importable by the
+        chapters' kernels); :meth:`wait_ready` waits until it listens."""
         self.process = subprocess.Popen([sys.executable, "-m", "microwork.pipeline.warm", self.role, self.path],
                                         stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=self.folder.name)
-        assert self.process.stdout is not None
+
+    def wait_ready(self) -> None:
+        """Return once the process listens; raise :class:`RuntimeError` if it ended or said something else."""
+        assert self.process is not None and self.process.stdout is not None
         ready = self.process.stdout.readline()
         if ready != READY:
-            self.process.kill()
-            self.folder.cleanup()
             raise RuntimeError(f"the {ROLES[self.role]} did not start (it said {ready!r})")
-        os.environ[self.variable] = self.path
-        return self.path
 
-    def __exit__(self, *exc: object) -> None:
-        os.environ.pop(self.variable, None)
+    def stop(self) -> None:
+        """End the process (asked, then killed after five seconds) and remove its folder."""
         if self.process is not None:
             self.process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -260,28 +267,58 @@ class Helper:
         self.folder.cleanup()
 
 
+@contextlib.contextmanager
+def helpers(*wanted: Helper) -> Iterator[list[str]]:
+    """Within this block the ``wanted`` helpers run, each variable of the environment naming the sockets of its
+    helpers (several joined by ``os.pathsep``); yield those sockets. All are started at once, then waited for, so
+    that their starts overlap; all are stopped on leaving, and if any cannot start."""
+    variables = {helper.variable for helper in wanted}
+    try:
+        for helper in wanted:
+            helper.start()
+        for helper in wanted:
+            helper.wait_ready()
+        for variable in variables:
+            os.environ[variable] = os.pathsep.join(h.path for h in wanted if h.variable == variable)
+        yield [helper.path for helper in wanted]
+    finally:
+        for variable in variables:
+            os.environ.pop(variable, None)
+        for helper in wanted:
+            helper.stop()
+
+
 # What each helper is (for messages), and its loop.
 ROLES = {"kernels": "kernel parent", "drawings": "drawing service"}
 LOOPS = {"kernels": serve, "drawings": serve_drawings}
 
 
-def warm_kernels() -> Helper:
+def warm_kernels() -> contextlib.AbstractContextManager[list[str]]:
     """``with warm_kernels():`` the kernels started inside start warm (see the module)."""
-    return Helper("kernels", SOCKET_VARIABLE)
+    return helpers(Helper("kernels", SOCKET_VARIABLE))
 
 
-def drawing_service() -> Helper:
+# How many drawing services a build or a run starts: vl-convert draws one figure at a time per process, and the
+# build's two workers (or a run's kernel and the French pass) ask for figures at the same time.
+DRAWING_SERVICES = 2
+
+
+def drawing_services() -> list[Helper]:
+    """The drawing services of a build or run, not started yet."""
+    return [Helper("drawings", drawing.SERVICE_VARIABLE) for _ in range(DRAWING_SERVICES)]
+
+
+def drawing_service() -> contextlib.AbstractContextManager[list[str]]:
     """``with drawing_service():`` the charts drawn inside, by the kernels started inside or by this process, are drawn
-    by one process that started vl-convert once (:mod:`microwork.analysis.drawing`)."""
-    return Helper("drawings", drawing.SERVICE_VARIABLE)
+    by the drawing services (:data:`DRAWING_SERVICES` processes that each started vl-convert once;
+    :mod:`microwork.analysis.drawing`)."""
+    return helpers(*drawing_services())
 
 
-@contextlib.contextmanager
-def warm_start() -> Iterator[None]:
-    """``with warm_start():`` kernels that start warm and charts drawn by the drawing service, both started at once
+def warm_start() -> contextlib.AbstractContextManager[list[str]]:
+    """``with warm_start():`` kernels that start warm and charts drawn by the drawing services, all started at once
     (what a run of several chapters, or of one chapter several times, gains from)."""
-    with drawing_service(), warm_kernels():
-        yield
+    return helpers(*drawing_services(), Helper("kernels", SOCKET_VARIABLE))
 
 
 if __name__ == "__main__":
