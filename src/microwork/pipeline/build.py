@@ -43,7 +43,7 @@ from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
 from .layout import BuildError, Layout, read_yaml, toc_files
 from .lock import build_lock
-from .warm import drawing_service, warm_kernels
+from .warm import Helpers, build_helpers, warm_kernels
 from ..analysis.exercises import read_sources
 from .assignments import STAGED_EXERCISES, binder_address, edition_files, page_facts, write_site_files
 from .pdf import STAGED_PDFS, print_site
@@ -444,7 +444,14 @@ def build(root: Path, workers: int = 2, force: bool = False, pdfs: bool = False)
 
 
 def build_locked(root: Path, workers: int, force: bool, pdfs: bool = False) -> BuildReport:
-    """:func:`build`, once the lock on ``_build`` is held."""
+    """:func:`build`, once the lock on ``_build`` is held. Its helpers (the drawing services, the kernel parent) start
+    first, while the data and the catalogs are checked."""
+    with build_helpers() as helpers:
+        return build_with_helpers(root, workers, force, pdfs, helpers)
+
+
+def build_with_helpers(root: Path, workers: int, force: bool, pdfs: bool, helpers: Helpers) -> BuildReport:
+    """:func:`build_locked`, its ``helpers`` started (and waited for once the checks are done)."""
     started = time.perf_counter()
     report = BuildReport()
     layout = Layout(root)
@@ -460,10 +467,10 @@ def build_locked(root: Path, workers: int, force: bool, pdfs: bool = False) -> B
             say(warning)
         say("translation catalogs OK")
     prune_sites(layout)
+    helpers.ready()  # every figure of the build, the kernels' and the French ones, drawn by the drawing services
     ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
     try:
-        with drawing_service():  # every figure of the build, the kernels' and the French ones, drawn by the services
-            return build_steps(root, layout, workers, force, ahead, report, started, pdfs, repository)
+        return build_steps(root, layout, workers, force, ahead, report, started, pdfs, repository)
     finally:
         if ahead is not None:
             ahead.close()

@@ -267,25 +267,44 @@ class Helper:
         self.folder.cleanup()
 
 
+class Helpers:
+    """Helper processes started together on entering this block (their starts overlap each other and whatever the
+    block does next), stopped on leaving it, and if any cannot start. :meth:`ready` waits until each listens and
+    puts their sockets in the environment (each variable naming its helpers' sockets, joined by ``os.pathsep``)."""
+
+    def __init__(self, *wanted: Helper) -> None:
+        self.wanted = wanted
+        self.variables = {helper.variable for helper in wanted}
+
+    def __enter__(self) -> Helpers:
+        try:
+            for helper in self.wanted:
+                helper.start()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def ready(self) -> list[str]:
+        """Wait until every helper listens; return their sockets, now in the environment."""
+        for helper in self.wanted:
+            helper.wait_ready()
+        for variable in self.variables:
+            os.environ[variable] = os.pathsep.join(h.path for h in self.wanted if h.variable == variable)
+        return [helper.path for helper in self.wanted]
+
+    def __exit__(self, *exc: object) -> None:
+        for variable in self.variables:
+            os.environ.pop(variable, None)
+        for helper in self.wanted:
+            helper.stop()
+
+
 @contextlib.contextmanager
 def helpers(*wanted: Helper) -> Iterator[list[str]]:
-    """Within this block the ``wanted`` helpers run, each variable of the environment naming the sockets of its
-    helpers (several joined by ``os.pathsep``); yield those sockets. All are started at once, then waited for, so
-    that their starts overlap; all are stopped on leaving, and if any cannot start."""
-    variables = {helper.variable for helper in wanted}
-    try:
-        for helper in wanted:
-            helper.start()
-        for helper in wanted:
-            helper.wait_ready()
-        for variable in variables:
-            os.environ[variable] = os.pathsep.join(h.path for h in wanted if h.variable == variable)
-        yield [helper.path for helper in wanted]
-    finally:
-        for variable in variables:
-            os.environ.pop(variable, None)
-        for helper in wanted:
-            helper.stop()
+    """Within this block the ``wanted`` helpers run and listen (:class:`Helpers`, ready); yield their sockets."""
+    with Helpers(*wanted) as started:
+        yield started.ready()
 
 
 # What each helper is (for messages), and its loop.
@@ -293,9 +312,17 @@ ROLES = {"kernels": "kernel parent", "drawings": "drawing service"}
 LOOPS = {"kernels": serve, "drawings": serve_drawings}
 
 
+def kernel_parent() -> Helper:
+    """The kernel parent, not started yet."""
+    return Helper("kernels", SOCKET_VARIABLE)
+
+
 def warm_kernels() -> contextlib.AbstractContextManager[list[str]]:
-    """``with warm_kernels():`` the kernels started inside start warm (see the module)."""
-    return helpers(Helper("kernels", SOCKET_VARIABLE))
+    """``with warm_kernels():`` the kernels started inside start warm (see the module), from the parent already
+    running for this process if there is one (a build starts it with the drawing services: :func:`build_helpers`)."""
+    if running_parent := os.environ.get(SOCKET_VARIABLE):
+        return contextlib.nullcontext([running_parent])
+    return helpers(kernel_parent())
 
 
 # How many drawing services a build or a run starts: vl-convert draws one figure at a time per process, and the
@@ -318,7 +345,14 @@ def drawing_service() -> contextlib.AbstractContextManager[list[str]]:
 def warm_start() -> contextlib.AbstractContextManager[list[str]]:
     """``with warm_start():`` kernels that start warm and charts drawn by the drawing services, all started at once
     (what a run of several chapters, or of one chapter several times, gains from)."""
-    return helpers(*drawing_services(), Helper("kernels", SOCKET_VARIABLE))
+    return helpers(*build_helpers().wanted)
+
+
+def build_helpers() -> Helpers:
+    """Every helper of a build (the drawing services and the kernel parent), to start as the build begins: they start
+    while the build checks the data and the catalogs, and :meth:`Helpers.ready` waits for them after. A build with
+    nothing to execute pays the parent's start in processor time, not in its own."""
+    return Helpers(*drawing_services(), kernel_parent())
 
 
 if __name__ == "__main__":
