@@ -444,10 +444,17 @@ def build(root: Path, workers: int = 2, force: bool = False, pdfs: bool = False)
 
 
 def build_locked(root: Path, workers: int, force: bool, pdfs: bool = False) -> BuildReport:
-    """:func:`build`, once the lock on ``_build`` is held. Its helpers (the drawing services, the kernel parent) start
-    first, while the data and the catalogs are checked."""
-    with build_helpers() as helpers:
+    """:func:`build`, once the lock on ``_build`` is held. Its helpers start first, while the data and the catalogs
+    are checked: the drawing services, and the kernel parent when every chapter will surely run (``--force``, or no
+    chapter executed yet). Otherwise the parent starts only if a chapter turns out to need executing: a build that
+    changes nothing does not pay for it."""
+    with build_helpers(kernels=force or not executed_before(Layout(root))) as helpers:
         return build_with_helpers(root, workers, force, pdfs, helpers)
+
+
+def executed_before(layout: Layout) -> bool:
+    """Whether the execution cache holds any chapter."""
+    return layout.chapters_cache.is_dir() and any(layout.chapters_cache.iterdir())
 
 
 def build_with_helpers(root: Path, workers: int, force: bool, pdfs: bool, helpers: Helpers) -> BuildReport:

@@ -348,11 +348,11 @@ def warm_start() -> contextlib.AbstractContextManager[list[str]]:
     return helpers(*build_helpers().wanted)
 
 
-def build_helpers() -> Helpers:
-    """Every helper of a build (the drawing services and the kernel parent), to start as the build begins: they start
-    while the build checks the data and the catalogs, and :meth:`Helpers.ready` waits for them after. A build with
-    nothing to execute pays the parent's start in processor time, not in its own."""
-    return Helpers(*drawing_services(), kernel_parent())
+def build_helpers(kernels: bool = True) -> Helpers:
+    """The helpers of a build (the drawing services, and the kernel parent when ``kernels``), to start as the build
+    begins: they start while the build checks the data and the catalogs, and :meth:`Helpers.ready` waits for them
+    after. Without the parent here, :func:`warm_kernels` starts it when chapters are executed."""
+    return Helpers(*drawing_services(), *([kernel_parent()] if kernels else []))
 
 
 if __name__ == "__main__":
