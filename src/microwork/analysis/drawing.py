@@ -246,12 +246,13 @@ def connections(listener: socket.socket) -> Iterator[socket.socket]:
 WARM_UP = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
 
 
-def serve(listener: socket.socket) -> None:
-    """The drawing service: start vl-convert's engine, then answer each connection to ``listener`` (a request in,
-    :meth:`Service.answer` out), one at a time, in the order they came, until the process is ended: a
-    :func:`finished` request is answered after every drawing asked before it. Requests that come during the start
-    wait for it."""
-    draw_here(WARM_UP)
+def serve(listener: socket.socket, start_now: bool = True) -> None:
+    """The drawing service: start vl-convert's engine (at once when ``start_now``, else at the first drawing), then
+    answer each connection to ``listener`` (a request in, :meth:`Service.answer` out), one at a time, in the order
+    they came, until the process is ended: a :func:`finished` request is answered after every drawing asked before
+    it. Requests that come during the start wait for it."""
+    if start_now:
+        draw_here(WARM_UP)
     kept = Service()
     for connection in connections(listener):
         with connection:

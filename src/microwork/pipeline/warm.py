@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import importlib
 import json
 import os
@@ -166,13 +167,14 @@ def serve(path: str) -> None:
                 traceback.print_exc()  # manager starts that kernel cold, and the other kernels run on
 
 
-def serve_drawings(path: str) -> None:
+def serve_drawings(path: str, start_now: bool = True) -> None:
     """The drawing service (:func:`microwork.analysis.drawing.serve`) on the Unix socket ``path``: ready as soon as
-    it listens (a drawing asked while vl-convert starts waits for it), ended with the build."""
+    it listens (a drawing asked while vl-convert starts waits for it), ended with the build. Its engine starts at
+    once, or at its first drawing unless ``start_now``."""
     die_with_parent(signal.SIGTERM)
     listener = listening(path)
     say_ready()
-    drawing.serve(listener)
+    drawing.serve(listener, start_now)
 
 
 def request_kernel(path: str, args: list[str], cwd: str, env: dict[str, str], stderr: str | None = None) -> int:
@@ -308,8 +310,9 @@ def helpers(*wanted: Helper) -> Iterator[list[str]]:
 
 
 # What each helper is (for messages), and its loop.
-ROLES = {"kernels": "kernel parent", "drawings": "drawing service"}
-LOOPS = {"kernels": serve, "drawings": serve_drawings}
+ROLES = {"kernels": "kernel parent", "drawings": "drawing service", "drawings-when-asked": "drawing service"}
+LOOPS = {"kernels": serve, "drawings": serve_drawings,
+         "drawings-when-asked": functools.partial(serve_drawings, start_now=False)}
 
 
 def kernel_parent() -> Helper:
@@ -330,9 +333,11 @@ def warm_kernels() -> contextlib.AbstractContextManager[list[str]]:
 DRAWING_SERVICES = 2
 
 
-def drawing_services() -> list[Helper]:
-    """The drawing services of a build or run, not started yet."""
-    return [Helper("drawings", drawing.SERVICE_VARIABLE) for _ in range(DRAWING_SERVICES)]
+def drawing_services(start_now: bool = True) -> list[Helper]:
+    """The drawing services of a build or run, not started yet; their engines start at once, or at their first
+    drawing unless ``start_now`` (a build that may draw nothing: nothing to execute, no French figure to draw)."""
+    return [Helper("drawings" if start_now else "drawings-when-asked", drawing.SERVICE_VARIABLE)
+            for _ in range(DRAWING_SERVICES)]
 
 
 def drawing_service() -> contextlib.AbstractContextManager[list[str]]:
@@ -349,10 +354,12 @@ def warm_start() -> contextlib.AbstractContextManager[list[str]]:
 
 
 def build_helpers(kernels: bool = True) -> Helpers:
-    """The helpers of a build (the drawing services, and the kernel parent when ``kernels``), to start as the build
-    begins: they start while the build checks the data and the catalogs, and :meth:`Helpers.ready` waits for them
-    after. Without the parent here, :func:`warm_kernels` starts it when chapters are executed."""
-    return Helpers(*drawing_services(), *([kernel_parent()] if kernels else []))
+    """The helpers of a build, to start as the build begins: they start while the build checks the data and the
+    catalogs, and :meth:`Helpers.ready` waits for them after. When every chapter will run (``kernels``), the kernel
+    parent too, and the drawing services start their engines at once; otherwise the services start their engines at
+    their first drawing, and :func:`warm_kernels` starts the parent if chapters are executed: a build that changes
+    nothing, or fails its checks, pays for neither."""
+    return Helpers(*drawing_services(start_now=kernels), *([kernel_parent()] if kernels else []))
 
 
 if __name__ == "__main__":
