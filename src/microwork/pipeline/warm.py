@@ -350,7 +350,7 @@ def drawing_service() -> contextlib.AbstractContextManager[list[str]]:
 def warm_start() -> contextlib.AbstractContextManager[list[str]]:
     """``with warm_start():`` kernels that start warm and charts drawn by the drawing services, all started at once
     (what a run of several chapters, or of one chapter several times, gains from)."""
-    return helpers(*build_helpers().wanted)
+    return helpers(*drawing_services(), kernel_parent())
 
 
 def build_helpers(kernels: bool = True) -> Helpers:
