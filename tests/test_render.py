@@ -1,10 +1,14 @@
 """The book is rendered from its own ``_config.yml``, with Jupyter Book's configuration overrides on top."""
 
+import os
+from pathlib import Path
+
 import pytest
 import yaml
 
 from conftest import ROOT
 from microwork.pipeline import render
+from microwork.pipeline.renderers import NICENESS, Renderers, send
 from microwork.pipeline.build import BOOK_FILES, stage_files
 
 
@@ -22,3 +26,31 @@ def test_render_switches_execution_off_over_the_book_configuration():
     config, _ = get_final_config(user_yaml=ROOT / "_config.yml", cli_config=dict(render.OVERRIDES), sourcedir=ROOT)
     assert config["nb_execution_mode"] == "off"
     assert config["nb_execution_timeout"] == book["execute"]["timeout"], "the rest of the book's settings still apply"
+
+
+def test_a_render_started_ahead_imports_the_books_extensions_and_theme():
+    names = render.imported_by_render(ROOT)
+    book = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert set(book["sphinx"]["extra_extensions"]) <= set(names)
+    assert "sphinx_book_theme" in names and "myst_nb" in names and "sphinx.builders.html" in names
+
+
+def niceness(pid: int) -> int:
+    """The niceness of the process ``pid`` (field 19 of /proc/PID/stat)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.kernel
+def test_render_processes_started_ahead_run_below_the_kernels_and_those_not_used_are_ended(tmp_path):
+    with Renderers(ROOT, tmp_path / "cache", count=2) as renderers:
+        renderers.start()
+        started = list(renderers.waiting)
+        assert len(started) == 2 and all(process.poll() is None for process in started)
+        assert all(niceness(process.pid) == min(19, os.nice(0) + NICENESS) for process in started)
+        taken = renderers.take()
+        assert taken is started[0] and renderers.waiting == [started[1]]
+        send(taken, tmp_path / "no-such-stage", tmp_path / "html")  # a job it cannot do: it fails and ends
+        taken.communicate(timeout=120)
+        assert taken.returncode != 0
+        assert started[1].poll() is None
+    assert started[1].returncode is not None  # the one never taken was ended with the block

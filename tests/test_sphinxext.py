@@ -184,3 +184,17 @@ def test_search_indexes_numbers_and_names_as_readers_type_them():
     words = searchable_words(["Sénat", "14", "903", "266", "126"], "au Sénat : 14,903 et 266\u202f126")
     assert words == ["Senat", "n14", "n903", "n266", "n126", "n14903", "n266126"]
     assert searchable_words(["1", "27"], "1,27 and 1.27") == ["n1", "n27"]  # decimals are not thousands
+
+
+def test_the_search_languages_stem_each_word_once_and_as_sphinx_does():
+    from sphinx.search.fr import SearchFrench
+
+    from microwork.pipeline.search import readers_search
+
+    ours, sphinx_own = readers_search(SearchFrench)({}), SearchFrench({})
+    words = ["plateformes", "travailleurs", "plateformes", "Sénat", "micro-travail", "plateformes"]
+    asked: list[str] = []
+    stemmer = ours.stemmer.stemWord
+    ours.stemmer.stemWord = lambda word: asked.append(word) or stemmer(word)
+    assert [ours.stem(word) for word in words] == [sphinx_own.stem(word) for word in words]
+    assert sorted(asked) == sorted(set(word.lower() for word in words))

@@ -6,11 +6,13 @@ That the combined file styles the real pages exactly as the original files do is
 
 from __future__ import annotations
 
+import json
+import threading
 from pathlib import Path
 
 import tinycss2
 
-from microwork.pipeline import stylesheet
+from microwork.pipeline import lock, stylesheet
 
 
 def names(selector: str) -> set[str]:
@@ -107,3 +109,27 @@ def test_the_parsed_style_sheets_kept_between_builds_give_the_same_file_and_foll
     theme.write_text(".kept { color: green }")  # another theme file: another outline, not the kept one
     assert "green" in stylesheet.combined(root, ["_static/theme.css"], cache=cache).text
     assert len(list(cache.glob("*.json"))) == 2
+
+
+def test_a_render_waits_for_the_outline_the_other_render_is_making_and_reads_it(tmp_path):
+    root = tmp_path / "site"
+    (root / "_static").mkdir(parents=True)
+    (root / "_static" / "theme.css").write_text(".kept { color: red }")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    sources, whole = ["_static/theme.css"], ()
+    path = cache / f"{stylesheet.outline_key(root, sources, whole)}.json"
+    # What the other render wrote while this one waited: not what parsing the file gives, so that it shows.
+    theirs = [{"source": "_static/theme.css", "whole": True, "rules": [{"css": ".theirs { color: blue }"}]}]
+    result: list = []
+    with lock.file_lock(path.with_suffix(".lock")):  # the other render, making the outline
+        waiting = threading.Thread(target=lambda: result.append(stylesheet.cached_outline(root, sources, whole, cache)))
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive() and not result  # it waits for the lock instead of parsing the file too
+        path.write_text(json.dumps(theirs))
+    waiting.join(timeout=30)
+    assert result == [theirs]
+    path.unlink()  # nobody else making it: this render parses the file and keeps the outline
+    made = stylesheet.cached_outline(root, sources, whole, cache)
+    assert made != theirs and json.loads(path.read_text()) == made

@@ -22,7 +22,6 @@ with them. Pruning removes only site folders the build made (they hold :data:`SI
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import json
 import os
@@ -38,6 +37,7 @@ from pathlib import Path
 
 
 from .background import BackgroundLocalisation
+from .children import die_with_parent
 from .cache import changed_data, code_digest, digest, execution_key, why_not_reusable, write_record
 from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
@@ -47,8 +47,8 @@ from .warm import Helpers, build_helpers, warm_kernels
 from ..analysis.exercises import read_sources
 from .assignments import STAGED_EXERCISES, binder_address, edition_files, page_facts, write_site_files
 from .pdf import STAGED_PDFS, print_site
+from .renderers import Renderers, send
 from .provenance import STAGED_RECORD, chapter_defaults, record_identity, run_metadata
-from .stylesheet import CACHE_VARIABLE
 from .repository import Repository, book_repository
 from .translate import TRANSLATED, Translations, catalog_files, check_catalogs, localised_files, with_editions
 from ..analysis.language import SOURCE_LANGUAGE
@@ -98,26 +98,6 @@ def expected_cost(notebook: Path) -> int:
     return len(code) + 3 * sum(source.count("show_figure(") for source in code)
 
 
-try:
-    PRCTL = ctypes.CDLL("libc.so.6", use_errno=True).prctl  # looked up once, before any child process starts
-except (OSError, AttributeError):  # not Linux
-    PRCTL = None
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_build(build: int, signal_number: int) -> None:
-    """In a child process of the build process ``build``: ask Linux to send it ``signal_number`` when the build
-    dies, even by ``kill -9`` (and send it now if the build has already died).
-
-    Execution workers get SIGTERM: they end at once (its default action), and their kernels see their parent gone
-    and stop too. Renders get SIGKILL.
-    """
-    if PRCTL is not None:
-        PRCTL(PR_SET_PDEATHSIG, signal_number)
-    if os.getppid() != build:
-        os.kill(os.getpid(), signal_number)
-
-
 def run_chapter(source: Path, root: Path, key: str, parameters: dict, timeout: int) -> float:
     """Execute one chapter into its cache folder (atomically replaced); return the seconds it took."""
     started = time.perf_counter()
@@ -153,8 +133,9 @@ def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int,
     say(f"executing {len(order)} chapter(s) with papermill, {workers} at a time: " + ", ".join(n.stem for n in order))
     failures = []
     # The kernel parent first: the workers, forked at the first submission, find it in their environment.
-    with warm_kernels(), ProcessPoolExecutor(max_workers=max(1, workers), initializer=die_with_build,
-                                             initargs=(os.getpid(), signal.SIGTERM)) as pool:
+    # A worker gets SIGTERM if the build dies: it ends at once, and its kernel sees its parent gone and stops too.
+    with warm_kernels(), ProcessPoolExecutor(max_workers=max(1, workers), initializer=die_with_parent,
+                                             initargs=(signal.SIGTERM, os.getpid())) as pool:
         futures = {pool.submit(run_chapter, nb, root, jobs[nb], {}, timeout): nb for nb in order}
         started()  # the first submission forked every worker
         for done, future in enumerate(as_completed(futures), start=1):
@@ -170,11 +151,11 @@ def run_jobs(root: Path, jobs: dict[Path, str], workers: int, timeout: int,
         raise BuildError("\n".join(failures))
 
 
-def execute_all(root: Path, workers: int, force: bool,
-                ahead: BackgroundLocalisation | None = None) -> tuple[list[str], list[str]]:
+def execute_all(root: Path, workers: int, force: bool, ahead: BackgroundLocalisation | None = None,
+                starting: Callable[[], None] = lambda: None) -> tuple[list[str], list[str]]:
     """Execute every chapter whose cache cannot be reused; return (executed, cached) chapter names. While they
     execute, ``ahead`` localises the translated editions: the pages and cached chapters at once, each executed
-    chapter as it ends."""
+    chapter as it ends. ``starting()`` is called when some chapter is to execute, before any is."""
     cache_dir = Layout(root).chapters_cache
     cache_dir.mkdir(parents=True, exist_ok=True)
     for leftover in cache_dir.glob("*.running"):  # from a build that was killed (the lock says none is running)
@@ -197,6 +178,7 @@ def execute_all(root: Path, workers: int, force: bool,
             say(f"{notebook.stem}: unchanged, using the cached execution")
     if not jobs:
         return [], cached
+    starting()
     if ahead is None:
         run_jobs(root, jobs, workers, timeout)
     else:
@@ -301,18 +283,18 @@ def edition_keys(root: Path, files: dict[str, bytes], identity: str = "") -> dic
     return keys
 
 
-def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, Path] | None = None,
-           cache: Path | None = None) -> Path:
+def render(stages: dict[str, Callable[[], Path]], output: Path, renderers: Renderers,
+           kept: dict[str, Path] | None = None) -> Path:
     """Render each edition (language: a function that writes its staged book and returns it) with Jupyter Book's
     Sphinx build (warnings are errors); return the HTML folder: the English edition, with the French one in its
     ``fr/``. Each render starts as soon as its stage is written, so the French copy is localised while the English
     edition renders. ``kept`` editions (language: their folder in the published site) are not rendered again:
-    their files are linked into the new site as they are. ``cache`` is where the renders keep the parsed style sheets
-    between builds (:func:`microwork.pipeline.stylesheet.cached_outline`).
+    their files are linked into the new site as they are.
 
-    Each runs ``microwork.pipeline.render`` in a fresh process: the same call as ``jupyter-book build -W -n
-    --keep-going``, without the command-line start-up; it is killed if the build dies. A file that could not be
-    written is raised as the :class:`OSError` it was.
+    Each runs ``microwork.pipeline.render`` in a process of its own, taken from ``renderers`` (started ahead, its
+    imports done, when chapters executed): the same call as ``jupyter-book build -W -n --keep-going``, without the
+    command-line start-up; it is killed if the build dies. A file that could not be written is raised as the
+    :class:`OSError` it was.
     """
     output.mkdir(parents=True, exist_ok=True)
     (output / SITE_MARKER).write_text(f"{output.name}: made by microwork build, process {os.getpid()}\n")
@@ -324,11 +306,8 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, kept: dict[str, 
     running: dict[str, subprocess.Popen] = {}
     try:
         for language, write in stages.items():
-            running[language] = subprocess.Popen(
-                [sys.executable, "-m", "microwork.pipeline.render", str(write()), str(folders[language])],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                env={**os.environ, **({CACHE_VARIABLE: str(cache)} if cache else {})},
-                preexec_fn=functools.partial(die_with_build, os.getpid(), signal.SIGKILL))
+            running[language] = renderers.take()
+            send(running[language], write(), folders[language])
     except BaseException:
         for process in running.values():
             process.kill()
@@ -477,20 +456,22 @@ def build_with_helpers(root: Path, workers: int, force: bool, pdfs: bool, helper
     helpers.ready()  # every figure of the build, the kernels' and the French ones, drawn by the drawing services
     ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
     try:
-        return build_steps(root, layout, workers, force, ahead, report, started, pdfs, repository)
+        with Renderers(root, layout.stylesheets_cache, count=1 + len(TRANSLATED)) as renderers:
+            return build_steps(root, layout, workers, force, ahead, renderers, report, started, pdfs, repository)
     finally:
         if ahead is not None:
             ahead.close()
 
 
 def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: BackgroundLocalisation | None,
-                report: BuildReport, started: float, pdfs: bool = False, repository: Repository | None = None
-                ) -> BuildReport:
-    """Steps 2 to 4 of :func:`build` (``ahead`` localising the translated editions while the chapters execute), the
-    PDFs printed into the new site before it is published when ``pdfs``; ``repository`` is the one the pages'
-    buttons point to (the render reads it again from the environment)."""
+                renderers: Renderers, report: BuildReport, started: float, pdfs: bool = False,
+                repository: Repository | None = None) -> BuildReport:
+    """Steps 2 to 4 of :func:`build` (``ahead`` localising the translated editions while the chapters execute, and
+    ``renderers`` starting one render per edition as they start), the PDFs printed into the new site before it is
+    published when ``pdfs``; ``repository`` is the one the pages' buttons point to (the render reads it again from
+    the environment)."""
     record = run_metadata(root, chapter_defaults(chapter_notebooks(root)))  # the data as the chapters will read them
-    report.executed, report.cached = execute_all(root, workers, force, ahead)
+    report.executed, report.cached = execute_all(root, workers, force, ahead, renderers.start)
 
     files = stage_files(root)
     printed = toc_files(root) if pdfs else []
@@ -528,7 +509,7 @@ def build_steps(root: Path, layout: Layout, workers: int, force: bool, ahead: Ba
         output = layout.sites / f"site-{time.strftime('%Y%m%d-%H%M%S')}-{keys[SOURCE_LANGUAGE][:8]}"
         kept = {language: link.resolve() / ("" if language == SOURCE_LANGUAGE else language)
                 for language in keys if language not in changed}
-        site_html = render(stages, output, kept, layout.stylesheets_cache)
+        site_html = render(stages, output, renderers, kept)
         write_site_files(exercise_files, site_html)
         if printed:
             print_pdfs(root, site_html, list(stages), output)

@@ -60,3 +60,15 @@ def build_lock(build_dir: Path, say=print) -> Iterator[None]:
             os.ftruncate(handle, 0)
     finally:
         os.close(handle)  # closing releases the lock
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (made if needed) while the block runs, waiting for any other
+    process that holds it; released when the block ends or the process dies."""
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock

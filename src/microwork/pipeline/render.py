@@ -1,5 +1,10 @@
 """Render a staged book to HTML with Jupyter Book's Sphinx build: ``python -m microwork.pipeline.render STAGE HTML``.
 
+``python -m microwork.pipeline.render --wait ROOT`` is the same render started ahead by the build
+(:mod:`microwork.pipeline.renderers`): it first imports what rendering the book at ``ROOT`` will import (Sphinx's own
+extensions, and the extensions and theme its ``_config.yml`` names), then reads the stage and HTML folders from
+its standard input (one line: a JSON list of the two paths) and renders them; an empty line renders nothing.
+
 Equivalent to ``jupyter-book build STAGE -W -n --keep-going`` (book build, external table of
 contents, nitpicky, warnings as errors), called through Jupyter Book's own ``build_sphinx``, with
 notebook execution switched off: the staged notebooks were executed by papermill. The staged
@@ -13,12 +18,16 @@ report in one line.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import logging
 import sys
 from pathlib import Path
 
+from jupyter_book.config import get_final_config
 from jupyter_book.sphinx import build_sphinx
+from sphinx.application import builtin_extensions
 from sphinx.util.console import nocolor
 
 
@@ -70,5 +79,40 @@ def render(stage: Path, html: Path) -> int:
     return 1
 
 
+def imported_by_render(root: Path) -> list[str]:
+    """The modules a render of the book at ``root`` imports as Sphinx starts: Sphinx's built-in extensions, then the
+    extensions and the theme of its configuration as Jupyter Book makes it (the book's ``_config.yml`` and
+    :data:`OVERRIDES`)."""
+    config, _ = get_final_config(
+        user_yaml=root / "_config.yml", sourcedir=root, use_external_toc=True,
+        cli_config={**OVERRIDES, "external_toc_path": (root / "_toc.yml").as_posix()})
+    return [*builtin_extensions, *config.get("extensions", []), *filter(None, [config.get("html_theme")])]
+
+
+def preload(root: Path) -> None:
+    """Import :func:`imported_by_render` now, before the stage is written. Only time is at stake: a configuration or
+    module that fails here is left for the render itself to report, as it would without this."""
+    try:
+        names = imported_by_render(root)
+    except Exception:
+        return
+    for name in names:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
+def wait_and_render(root: Path) -> int:
+    """:func:`preload` the book at ``root``, then render the stage and HTML folders read from standard input (a
+    JSON list of two paths, on one line); nothing for an empty line."""
+    preload(root)
+    line = sys.stdin.readline().strip()
+    if not line:
+        return 0
+    stage, html = json.loads(line)
+    return render(Path(stage).resolve(), Path(html).resolve())
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--wait":
+        sys.exit(wait_and_render(Path(sys.argv[2]).resolve()))
     sys.exit(render(Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()))

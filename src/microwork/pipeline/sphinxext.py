@@ -639,19 +639,29 @@ def in_another_language(node: Any) -> bool:
     return isinstance(node, nodes.Element) and any(cls.startswith("language-") for cls in node.get("classes", []))
 
 
+def typeset_elements(node: Any) -> Iterator[Any]:
+    """``node`` and every element under it whose own text is typeset: all but code, maths, raw markup and text in
+    another language, and what is inside them."""
+    if isinstance(node, UNTYPESET) or in_another_language(node):
+        return
+    yield node
+    for child in node.children:
+        if isinstance(child, nodes.Element):
+            yield from typeset_elements(child)
+
+
 def typeset_nodes(doctree: Any, typography_: typography.Typography) -> None:
     """Every text node of a page typeset, but code, maths, raw markup and text in another language; a text that
     follows an inline element (``*Source*: …``) as such."""
-    for text in list(doctree.findall(nodes.Text)):
-        parent = text.parent
-        if parent is None or any(isinstance(node, UNTYPESET) or in_another_language(node) for node in _ancestors(parent)):
-            continue
-        new = typography_.text(str(text))
-        position = parent.index(text)
-        if position and not isinstance(parent[position - 1], nodes.Text):
-            new = typography_.after_inline(new)
-        if new != str(text):
-            parent.replace(text, nodes.Text(new))
+    for parent in list(typeset_elements(doctree)):
+        for position, text in enumerate(list(parent.children)):
+            if not isinstance(text, nodes.Text):
+                continue
+            new = typography_.text(str(text))
+            if position and not isinstance(parent[position - 1], nodes.Text):
+                new = typography_.after_inline(new)
+            if new != str(text):
+                parent[position] = nodes.Text(new)
 
 
 def typeset_across_elements(doctree: Any, typography_: typography.Typography) -> None:
@@ -700,12 +710,6 @@ def typeset_text(app: Any, doctree: Any, docname: str | None = None) -> None:
     for image in doctree.findall(nodes.image):
         if image.get("alt"):
             image["alt"] = typography_.text(image["alt"])
-
-
-def _ancestors(node: Any) -> Iterator[Any]:
-    while node is not None:
-        yield node
-        node = node.parent
 
 
 def title_as_text(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

@@ -28,6 +28,8 @@ from pathlib import Path
 import tinycss2
 from tinycss2.serializer import serialize_string_value, serialize_url
 
+from .lock import file_lock
+
 SITE_STYLESHEET = "_static/microwork-site.css"
 # Set by microwork build for its renders: the folder where the parsed style sheets are kept between builds
 # (:func:`cached_outline`); a plain `jupyter-book build .` parses them each time.
@@ -204,21 +206,37 @@ def outline_key(site: Path, sources: list[str], whole: tuple[str, ...]) -> str:
 
 def cached_outline(site: Path, sources: list[str], whole: tuple[str, ...], cache: Path | None) -> list[dict]:
     """:func:`sources_outline`, read from ``cache`` when made there before for the same style sheets (parsing the
-    theme's 400 KB of CSS is most of the combining's time), and kept there otherwise. Without ``cache``, worked out."""
+    theme's 400 KB of CSS is most of the combining's time), and kept there otherwise. Without ``cache``, worked out.
+
+    The two editions' renders of a build link the same style sheets: while one makes their outline, the other waits
+    for it (a lock beside the file) and reads it, instead of parsing them too."""
     if cache is None:
         return sources_outline(site, sources, whole)
     path = cache / f"{outline_key(site, sources, whole)}.json"
+    if (sheets := read_outline(path)) is not None:
+        return sheets
+    with contextlib.ExitStack() as held:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            held.enter_context(file_lock(path.with_suffix(".lock")))
+        except OSError:  # a cache that cannot be written only costs time
+            return sources_outline(site, sources, whole)
+        if (sheets := read_outline(path)) is not None:  # made by the other render while this one waited
+            return sheets
+        sheets = sources_outline(site, sources, whole)
+        with contextlib.suppress(OSError):
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(sheets), encoding="utf-8")
+            temporary.replace(path)
+        return sheets
+
+
+def read_outline(path: Path) -> list[dict] | None:
+    """The outline kept at ``path`` by :func:`cached_outline`; None when it is not there or cannot be read."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # not made yet, or unreadable: made again
-        pass
-    sheets = sources_outline(site, sources, whole)
-    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        cache.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(sheets), encoding="utf-8")
-        temporary.replace(path)
-    return sheets
+    except (OSError, ValueError):
+        return None
 
 
 def combined(site: Path, sources: list[str], words: set[str] | None = None,

@@ -13,6 +13,7 @@ values are in place, so that computed texts follow the same rules as the prose.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,8 +82,10 @@ def french_after_inline(text: str) -> str:
     return AFTER_INLINE.sub(NARROW + r"\1", text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def french(text: str) -> str:
-    """``text`` typeset the French way (see the module); addresses and identifiers as they are."""
+    """``text`` typeset the French way (see the module); addresses and identifiers as they are. Remembered: a page's
+    text is typeset twice (as it is read, and once its glued values are in place), mostly the same pieces."""
     return _outside_kept(text, _typeset)
 
 

@@ -27,7 +27,6 @@ once (:func:`helpers`): their starts overlap.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import importlib
 import json
@@ -48,6 +47,7 @@ import pandas as pd
 
 from ..analysis import charts, drawing, language
 from ..analysis.drawing import connections, receive
+from .children import die_with_parent
 
 # What the parent imports before it forks: what every chapter imports first, and IPython's kernel.
 # The kernel's own modules are most of a kernel's start once the rest is imported: ipykernel.debugger alone (debugpy)
@@ -59,15 +59,6 @@ PRELOADED = ("numpy", "pandas", "altair", "vl_convert", "papermill", "ipykernel.
 # Set in the build's environment while the parent runs: the path of its socket.
 SOCKET_VARIABLE = "MICROWORK_WARM_KERNELS"
 READY = b"ready\n"
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(signal_number: int = signal.SIGKILL) -> None:
-    """Ask Linux to send this process ``signal_number`` when its parent dies (nothing elsewhere)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal_number)
-
-
 def kernel_arguments(command: list[str]) -> list[str] | None:
     """The arguments of an IPython kernel command (``python -m ipykernel_launcher -f FILE`` gives ``-f FILE``), or
     None when ``command`` starts another kernel, which the parent cannot give."""
