@@ -17,11 +17,12 @@ parent cannot give a kernel, kernels start cold, as before.
 The parent dies with the build (PR_SET_PDEATHSIG) and each kernel with the parent; the parent reaps its children,
 so that a finished kernel is seen as finished.
 
-The build's other helper processes are the *drawing services* (:func:`drawing_service`, :data:`DRAWING_SERVICES`
-of them, the loop of :mod:`microwork.analysis.drawing`): each starts vl-convert once and draws chapters' static
-figures, where each kernel would otherwise start vl-convert's JavaScript engine for its own first figure. They cannot
-live in the kernel parent: vl-convert runs threads, and a process that forks must have none. All helpers start at
-once (:func:`helpers`): their starts overlap.
+The build's other helper processes are the *drawing services* (:func:`drawing_service`; a build starts
+:data:`BUILD_DRAWING_SERVICES` of them, a run :data:`DRAWING_SERVICES`; the loop of
+:mod:`microwork.analysis.drawing`): each starts vl-convert once and draws chapters' static figures, where each
+kernel would otherwise start vl-convert's JavaScript engine for its own first figure. They cannot live in the kernel
+parent: vl-convert runs threads, and a process that forks must have none. All helpers start at once
+(:func:`helpers`): their starts overlap.
 """
 
 from __future__ import annotations
@@ -319,16 +320,20 @@ def warm_kernels() -> contextlib.AbstractContextManager[list[str]]:
     return helpers(kernel_parent())
 
 
-# How many drawing services a build or a run starts: vl-convert draws one figure at a time per process, and the
-# build's two workers (or a run's kernel and the French pass) ask for figures at the same time.
+# How many drawing services a run starts: vl-convert draws one figure at a time per process, and a run's kernel and
+# its French pass ask for figures at the same time, which a reviewer waits for.
 DRAWING_SERVICES = 2
+# A build starts one: its kernels leave their figures to the service and go on, and its thirty figures keep one
+# service busy for a fraction of the chapters' time, while a second engine's start costs a second of processor time
+# that the chapters and the renders need (measured: a cold build 0.9 s faster with one, medians of three).
+BUILD_DRAWING_SERVICES = 1
 
 
-def drawing_services(start_now: bool = True) -> list[Helper]:
-    """The drawing services of a build or run, not started yet; their engines start at once, or at their first
-    drawing unless ``start_now`` (a build that may draw nothing: nothing to execute, no French figure to draw)."""
+def drawing_services(start_now: bool = True, count: int = DRAWING_SERVICES) -> list[Helper]:
+    """``count`` drawing services, not started yet; their engines start at once, or at their first drawing unless
+    ``start_now`` (a build that may draw nothing: nothing to execute, no French figure to draw)."""
     return [Helper("drawings" if start_now else "drawings-when-asked", drawing.SERVICE_VARIABLE)
-            for _ in range(DRAWING_SERVICES)]
+            for _ in range(count)]
 
 
 def drawing_service() -> contextlib.AbstractContextManager[list[str]]:
@@ -350,7 +355,8 @@ def build_helpers(kernels: bool = True) -> Helpers:
     parent too, and the drawing services start their engines at once; otherwise the services start their engines at
     their first drawing, and :func:`warm_kernels` starts the parent if chapters are executed: a build that changes
     nothing, or fails its checks, pays for neither."""
-    return Helpers(*drawing_services(start_now=kernels), *([kernel_parent()] if kernels else []))
+    return Helpers(*drawing_services(start_now=kernels, count=BUILD_DRAWING_SERVICES),
+                   *([kernel_parent()] if kernels else []))
 
 
 if __name__ == "__main__":
