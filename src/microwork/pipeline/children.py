@@ -21,9 +21,6 @@ def die_with_parent(signal_number: int = signal.SIGKILL, parent: int | None = No
     """In a child process: ask Linux to send it ``signal_number`` when its parent dies. Given the ``parent``'s
     process id, send it now if that parent has already died (the child was started as it ended)."""
     if PRCTL is not None:
-        try:
-            PRCTL(PR_SET_PDEATHSIG, signal_number)
-        except OSError:
-            pass
+        PRCTL(PR_SET_PDEATHSIG, signal_number)  # a C call: it reports a failure in errno, and cannot raise
     if parent is not None and os.getppid() != parent:
         os.kill(os.getpid(), signal_number)

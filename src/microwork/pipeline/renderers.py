@@ -64,10 +64,8 @@ class Renderers:
         self.waiting: list[subprocess.Popen] = []
 
     def start(self) -> None:
-        """Start :attr:`count` render processes now (once): they import what they need while the chapters run."""
-        while len(self.waiting) < self.count:
-            self.waiting.append(start_render(self.root, self.cache))
-        self.count = 0
+        """Start :attr:`count` render processes now: they import what they need while the chapters run."""
+        self.waiting += [start_render(self.root, self.cache) for _ in range(self.count)]
 
     def take(self) -> subprocess.Popen:
         """A render process waiting for its job: one started ahead, or a new one."""
