@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -86,6 +87,22 @@ def test_a_submission_that_fails_or_cheats_gets_no_point(tmp_path, files, source
                                                         ("x-broken.ipynb", "y-list.ipynb", "z-latin1.ipynb")]
     assert grading.main([tmp_path.name, "--output", str(tmp_path / "scores.csv")]) == 0
     assert len(list(csv.reader((tmp_path / "scores.csv").open(encoding="utf-8")))) == 6
+
+
+def test_a_submission_past_its_time_limit_is_stopped_and_no_working_folder_is_left(tmp_path, files, monkeypatch):
+    student = json.loads(files["en"][assignments.file_name("student", "size", "en")])
+    slow = json.loads(json.dumps(student))
+    slow["cells"].insert(3, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                             "source": "import time\ntime.sleep(120)"})
+    submissions, temporary = tmp_path / "submissions", tmp_path / "temporary"
+    submissions.mkdir(), temporary.mkdir()
+    (submissions / "a-on-time.ipynb").write_text(json.dumps(student))
+    (submissions / "b-slow.ipynb").write_text(json.dumps(slow))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # where the submissions' working folders are made
+    on_time, slow_one = grading.grade_folder(submissions, time_limit=5)
+    assert not on_time.errors
+    assert slow_one.errors == [grading.TIMED_OUT.format(seconds=5)] and slow_one.score == 0
+    assert list(temporary.iterdir()) == []
 
 
 def test_the_scores_csv_is_in_the_submissions_language(graded, tmp_path):

@@ -90,14 +90,13 @@ def run_cells(notebook: dict, answers: list[str]) -> dict:
     return {"answers": values, "errors": errors}
 
 
-def _child(path: str, answers: list[str], sender) -> None:
-    with tempfile.TemporaryDirectory(prefix="microwork-grade-") as folder:
-        os.chdir(folder)
-        try:
-            notebook, _, _ = read_submission(Path(path))
-            sender.send(run_cells(notebook, answers))
-        except BaseException as error:  # noqa: BLE001 - whatever a submission does, the parent gets one line
-            sender.send({"answers": {}, "errors": [f"{type(error).__name__}: {error}"]})
+def _child(path: str, answers: list[str], folder: str, sender) -> None:
+    os.chdir(folder)
+    try:
+        notebook, _, _ = read_submission(Path(path))
+        sender.send(run_cells(notebook, answers))
+    except BaseException as error:  # noqa: BLE001 - whatever a submission does, the parent gets one line
+        sender.send({"answers": {}, "errors": [f"{type(error).__name__}: {error}"]})
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -108,20 +107,22 @@ def submitted_answers(path: Path, answers: list[str], time_limit: float = TIME_L
     """The answers' values and the failures of one submission, run in a process of its own."""
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    # the child works in a folder of its own: it gets the submission's absolute path
-    process = context.Process(target=_child, args=(str(path.resolve()), answers, sender), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        if receiver.poll(time_limit):
-            return receiver.recv()
-        return {"answers": {}, "errors": [TIMED_OUT.format(seconds=int(time_limit))]}
-    except EOFError:
-        return {"answers": {}, "errors": [STOPPED]}
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
+    # the child works in a folder of its own, which this process removes once the child has ended (a child killed
+    # at its time limit, or right after it answered, cannot remove it): it gets the submission's absolute path
+    with tempfile.TemporaryDirectory(prefix="microwork-grade-") as folder:
+        process = context.Process(target=_child, args=(str(path.resolve()), answers, folder, sender), daemon=True)
+        process.start()
+        sender.close()
+        try:
+            if receiver.poll(time_limit):
+                return receiver.recv()
+            return {"answers": {}, "errors": [TIMED_OUT.format(seconds=int(time_limit))]}
+        except EOFError:
+            return {"answers": {}, "errors": [STOPPED]}
+        finally:
+            if process.is_alive():
+                process.kill()
+            process.join()
 
 
 def grade(path: Path, sources: dict[str, ex.ExerciseSource], chapter: str = "", time_limit: float = TIME_LIMIT
