@@ -8,7 +8,7 @@ import yaml
 
 from conftest import ROOT
 from microwork.pipeline import render
-from microwork.pipeline.renderers import NICENESS, Renderers, send
+from microwork.pipeline.renderers import NICENESS, Renderers
 from microwork.pipeline.build import BOOK_FILES, stage_files
 
 
@@ -41,16 +41,29 @@ def niceness(pid: int) -> int:
 
 
 @pytest.mark.kernel
-def test_render_processes_started_ahead_run_below_the_kernels_and_those_not_used_are_ended(tmp_path):
+def test_renders_started_ahead_share_one_import_run_below_the_kernels_and_those_not_used_are_ended(tmp_path):
     with Renderers(ROOT, tmp_path / "cache", count=2) as renderers:
         renderers.start()
         started = list(renderers.waiting)
-        assert len(started) == 2 and all(process.poll() is None for process in started)
-        assert all(niceness(process.pid) == min(19, os.nice(0) + NICENESS) for process in started)
+        (process,) = renderers.processes
+        assert len(started) == 2 and process.poll() is None
+        assert niceness(process.pid) == min(19, os.nice(0) + NICENESS)
         taken = renderers.take()
         assert taken is started[0] and renderers.waiting == [started[1]]
-        send(taken, tmp_path / "no-such-stage", tmp_path / "html")  # a job it cannot do: it fails and ends
-        taken.communicate(timeout=120)
-        assert taken.returncode != 0
-        assert started[1].poll() is None
-    assert started[1].returncode is not None  # the one never taken was ended with the block
+        taken.send(tmp_path / "no-such-stage", tmp_path / "html")  # a job it cannot do: it fails and ends
+        output, _ = taken.communicate()
+        assert taken.returncode == 1 and render.EXIT not in output
+        assert "no-such-stage" in output or "Error" in output, output[-2000:]
+        assert process.poll() is None  # the other render still waits
+    assert process.returncode == 0  # the render never taken ended with the block, and the process with it
+    assert started[1].returncode == 0
+
+
+@pytest.mark.kernel
+def test_killing_a_render_ends_its_process_and_the_other_renders(tmp_path):
+    with Renderers(ROOT, tmp_path / "cache", count=2) as renderers:
+        taken = renderers.take()  # none started ahead: started now
+        taken.kill()
+        output, _ = taken.communicate()
+        assert taken.returncode == -9
+    assert renderers.processes[0].returncode == -9

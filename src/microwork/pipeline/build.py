@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -41,13 +40,13 @@ from .children import die_with_parent
 from .cache import changed_data, code_digest, digest, execution_key, why_not_reusable, write_record
 from ..analysis.data import check_package
 from .execute import ChapterError, execute_chapter
-from .layout import BuildError, Layout, read_yaml, toc_files
+from .layout import BuildError, Layout, read_yaml, toc_files, user_cache
 from .lock import build_lock
 from .warm import Helpers, build_helpers, warm_kernels
 from ..analysis.exercises import read_sources
 from .assignments import STAGED_EXERCISES, binder_address, edition_files, page_facts, write_site_files
 from .pdf import STAGED_PDFS, print_site
-from .renderers import Renderers, send
+from .renderers import Renderers, RenderJob
 from .provenance import STAGED_RECORD, chapter_defaults, record_identity, run_metadata
 from .repository import Repository, book_repository
 from .translate import TRANSLATED, Translations, catalog_files, check_catalogs, localised_files, with_editions
@@ -303,11 +302,11 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, renderers: Rende
                for language in stages}
     say(f"rendering the {' and '.join(EDITION_NAMES[l] for l in stages)} edition{'s' * (len(stages) > 1)} with "
         "Jupyter Book (warnings are errors)")
-    running: dict[str, subprocess.Popen] = {}
+    running: dict[str, RenderJob] = {}
     try:
         for language, write in stages.items():
             running[language] = renderers.take()
-            send(running[language], write(), folders[language])
+            running[language].send(write(), folders[language])
     except BaseException:
         for process in running.values():
             process.kill()
@@ -456,7 +455,7 @@ def build_with_helpers(root: Path, workers: int, force: bool, pdfs: bool, helper
     helpers.ready()  # every figure of the build, the kernels' and the French ones, drawn by the drawing services
     ahead = BackgroundLocalisation(root, TRANSLATED) if TRANSLATED else None
     try:
-        with Renderers(root, layout.stylesheets_cache, count=1 + len(TRANSLATED)) as renderers:
+        with Renderers(root, user_cache() / "stylesheets", count=1 + len(TRANSLATED)) as renderers:
             return build_steps(root, layout, workers, force, ahead, renderers, report, started, pdfs, repository)
     finally:
         if ahead is not None:

@@ -13,10 +13,14 @@ written down once:
 ``_build/html/fr/pdf/<edition>``         the same PDFs of the French edition
 ``_build/reproduce``                     the reproduction report
 ``_build/.lock``                         held by the command writing under ``_build`` (one at a time)
+
+Outside the book, :func:`user_cache` keeps what is made from the installed packages alone, for every copy of the book
+on the machine: the Vega bundle, the theme's parsed style sheets.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -25,6 +29,13 @@ import yaml
 # Folders that are not part of the book's sources: environments, builds, tool caches, version control.
 NOT_SOURCES = {".venv", ".venv-cff", "_build", ".git", ".pytest_cache", "node_modules", "figures", "__pycache__",
                ".ipynb_checkpoints", ".ruff_cache", ".mypy_cache"}
+
+
+def user_cache() -> Path:
+    """The user's cache folder for the book's builds (``$XDG_CACHE_HOME/microwork``, by default
+    ``~/.cache/microwork``): files made from the installed packages alone, named by what they are made from, so that
+    a copy of the book, or a build after ``make clean``, finds them made."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "microwork"
 
 
 class BuildError(RuntimeError):
@@ -39,7 +50,6 @@ class Layout:
         self.build = root / "_build"
         self.html = self.build / "html"
         self.chapters_cache = self.build / ".cache" / "chapters"
-        self.stylesheets_cache = self.build / ".cache" / "stylesheets"
         self.figures_cache = self.build / ".cache" / "figures"
         self.site_key = self.build / ".cache" / "site.key"
         self.stage = self.build / ".stage"

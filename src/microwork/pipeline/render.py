@@ -1,9 +1,11 @@
 """Render a staged book to HTML with Jupyter Book's Sphinx build: ``python -m microwork.pipeline.render STAGE HTML``.
 
-``python -m microwork.pipeline.render --wait ROOT`` is the same render started ahead by the build
-(:mod:`microwork.pipeline.renderers`): it first imports what rendering the book at ``ROOT`` will import (Sphinx's own
-extensions, and the extensions and theme its ``_config.yml`` names), then reads the stage and HTML folders from
-its standard input (one line: a JSON list of the two paths) and renders them; an empty line renders nothing.
+``python -m microwork.pipeline.render --jobs ROOT IN:OUT [IN:OUT ...]`` is the same render started ahead by the
+build (:mod:`microwork.pipeline.renderers`), for several editions at once: it first imports, once, what rendering the
+book at ``ROOT`` will import (Sphinx's own extensions, and the extensions and theme its ``_config.yml`` names), then
+forks one render per pair of pipe descriptors. Each reads its job from ``IN`` (one line: a JSON list of the stage and
+HTML folders; an empty line renders nothing), writes its output to ``OUT``, and ends it with :data:`EXIT` and its
+exit code.
 
 Equivalent to ``jupyter-book build STAGE -W -n --keep-going`` (book build, external table of
 contents, nitpicky, warnings as errors), called through Jupyter Book's own ``build_sphinx``, with
@@ -22,7 +24,10 @@ import contextlib
 import importlib
 import json
 import logging
+import os
+import signal
 import sys
+import traceback
 from pathlib import Path
 
 from jupyter_book.config import get_final_config
@@ -30,7 +35,11 @@ from jupyter_book.sphinx import build_sphinx
 from sphinx.application import builtin_extensions
 from sphinx.util.console import nocolor
 
+from .children import die_with_parent
 
+
+# Ends a forked render's output, followed by its exit code: a marker no Sphinx output contains.
+EXIT = "\0microwork render ended: "
 OVERRIDES = {"nb_execution_mode": "off", "nitpicky": True, "latex_individualpages": False}
 
 
@@ -101,10 +110,9 @@ def preload(root: Path) -> None:
             importlib.import_module(name)
 
 
-def wait_and_render(root: Path) -> int:
-    """:func:`preload` the book at ``root``, then render the stage and HTML folders read from standard input (a
-    JSON list of two paths, on one line); nothing for an empty line."""
-    preload(root)
+def render_job() -> int:
+    """Render the stage and HTML folders read from standard input (a JSON list of two paths, on one line); nothing
+    for an empty line."""
     line = sys.stdin.readline().strip()
     if not line:
         return 0
@@ -112,7 +120,57 @@ def wait_and_render(root: Path) -> int:
     return render(Path(stage).resolve(), Path(html).resolve())
 
 
+def run_forked_job(job: int, output: int, descriptors: set[int], parent: int) -> int:
+    """In a forked render: take ``job`` as standard input and ``output`` as standard output and error (closing the
+    other ``descriptors``), die with the ``parent``, do :func:`render_job`, and end the output with :data:`EXIT` and
+    the exit code; return that code. The render ends as a process of its own would, by returning to the interpreter
+    (whose exit stops what the render started, such as sphinx-sitemap's multiprocessing manager)."""
+    code = 1
+    try:
+        os.dup2(job, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        for descriptor in descriptors - {0, 1, 2}:
+            os.close(descriptor)
+        die_with_parent(signal.SIGKILL, parent)
+        code = render_job()
+    except Exception:  # noqa: BLE001 - whatever fails, the build gets its traceback and an exit code
+        traceback.print_exc()
+    sys.stderr.flush()
+    print(f"{EXIT}{code}", flush=True)
+    return code
+
+
+def render_jobs(root: Path, jobs: list[tuple[int, int]]) -> int:
+    """:func:`preload` the book at ``root`` once, then fork one render per pair of descriptors in ``jobs`` (its
+    standard input, its output: :func:`run_forked_job`). In this process, return once they have all ended; in each
+    render, its exit code."""
+    preload(root)
+    descriptors = {descriptor for pair in jobs for descriptor in pair}
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent, children = os.getpid(), []
+    for job, output in jobs:
+        child = os.fork()
+        if child == 0:
+            return run_forked_job(job, output, descriptors, parent)
+        children.append(child)
+    for descriptor in descriptors:
+        os.close(descriptor)
+    quiet = os.open(os.devnull, os.O_WRONLY)  # the first render's output ends with that render, not with this process
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    for child in children:
+        os.waitpid(child, 0)
+    return 0
+
+
+def job_pipes(arguments: list[str]) -> list[tuple[int, int]]:
+    """The ``IN:OUT`` descriptor pairs of the command line."""
+    return [(int(job), int(output)) for job, output in (argument.split(":") for argument in arguments)]
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--wait":
-        sys.exit(wait_and_render(Path(sys.argv[2]).resolve()))
+    if sys.argv[1] == "--jobs":
+        sys.exit(render_jobs(Path(sys.argv[2]).resolve(), job_pipes(sys.argv[3:])))
     sys.exit(render(Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()))

@@ -1,18 +1,19 @@
 """The build's render processes, started before their stages are written.
 
 A render spends its first seconds importing Sphinx, the theme and a dozen extensions, before it reads a single page.
-When chapters execute, the build starts one render process per edition at once (:meth:`Renderers.start`): each
-does those imports (``python -m microwork.pipeline.render --wait``) while the kernels run, at a lower priority
-than theirs, in the moments a core is free between two chapters, then waits for its stage. A render asked for when
-none was started ahead is started then, the same way, and gets its stage at once.
+When chapters execute, the build starts the renders of every edition at once (:meth:`Renderers.start`): one process
+(``python -m microwork.pipeline.render --jobs``) does those imports once, while the kernels run, at a lower priority
+than theirs, in the moments a core is free between two chapters, then forks one render per edition, each waiting
+for its stage (:class:`RenderJob`). Renders asked for when none were started ahead are started then, the same way.
 
-Every render process runs at the same lower priority (:data:`NICENESS`): a process cannot raise its own priority
-again, and the renders of one build must be equals. Processes not used are ended with the build's step
-(:class:`Renderers` is a context manager), and each one dies with the build if the build is killed.
+Every render runs at the same lower priority (:data:`NICENESS`): a process cannot raise its own priority again, and
+the renders of one build must be equals. Renders not used are ended with the build's step (:class:`Renderers` is a
+context manager), and each one dies with the build if the build is killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -22,6 +23,7 @@ import sys
 from pathlib import Path
 
 from .children import die_with_parent
+from .render import EXIT
 from .stylesheet import CACHE_VARIABLE
 
 # How much lower a render's priority is than the kernels' (the build's is 0): at 10, a render gets about a tenth of
@@ -30,52 +32,98 @@ NICENESS = 10
 
 
 def start_lowered(parent: int) -> None:
-    """In a render process, before it runs: die with the build ``parent`` (SIGKILL), and lower its priority."""
+    """In the renders' process, before it runs: die with the build ``parent`` (SIGKILL), lower its priority, and
+    lead a process group of its own (its forked renders are in it: :meth:`RenderJob.kill`)."""
     die_with_parent(signal.SIGKILL, parent)
     os.nice(NICENESS)
+    os.setpgid(0, 0)
 
 
-def start_render(root: Path, cache: Path | None) -> subprocess.Popen:
-    """A render process for the book at ``root`` that imports what it needs and waits for its job
-    (:func:`send`); ``cache`` is where the renders keep the parsed style sheets between builds."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "microwork.pipeline.render", "--wait", str(root)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, **({CACHE_VARIABLE: str(cache)} if cache else {})},
-        preexec_fn=functools.partial(start_lowered, os.getpid()))
+class RenderJob:
+    """One forked render, waiting for its job: :meth:`send` gives it, :meth:`communicate` waits for its output and
+    exit code, as for a :class:`subprocess.Popen`."""
+
+    def __init__(self, job: int, output: int, process: subprocess.Popen) -> None:
+        self.job = os.fdopen(job, "w")
+        self.output = os.fdopen(output, "r", errors="replace")
+        self.process = process
+        self.returncode: int | None = None
+
+    def send(self, stage: Path, html: Path) -> None:
+        """Render ``stage`` into ``html``."""
+        try:
+            self.job.write(json.dumps([str(stage), str(html)]) + "\n")
+            self.job.close()
+        except BrokenPipeError:  # it ended before its job: its output and exit code say why, as for a failed render
+            pass
+
+    def communicate(self) -> tuple[str, None]:
+        """Its output, once it has ended (without its job it renders nothing); its exit code is then
+        :attr:`returncode` (that of SIGKILL, negative, when it ended without saying)."""
+        with contextlib.suppress(BrokenPipeError):
+            self.job.close()
+        text = self.output.read()
+        self.output.close()
+        body, ended, code = text.rpartition(EXIT)
+        self.returncode = int(code) if ended and code.strip().lstrip("-").isdigit() else -signal.SIGKILL
+        return (body if ended else text), None
+
+    def kill(self) -> None:
+        """End it at once, with the other renders of its process."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def send(process: subprocess.Popen, stage: Path, html: Path) -> None:
-    """Give a waiting render process its job: render ``stage`` into ``html``."""
-    assert process.stdin is not None
+def start_renders(root: Path, cache: Path | None, count: int) -> tuple[subprocess.Popen, list[RenderJob]]:
+    """A process that imports what rendering the book at ``root`` needs, then forks ``count`` renders waiting for
+    their jobs; ``cache`` is where the renders keep the parsed style sheets between builds. What the process itself
+    says (a failure before it forks) goes to the first render's output."""
+    pipes = [(os.pipe(), os.pipe()) for _ in range(count)]  # (job: read, write), (output: read, write)
+    theirs = [(job[0], output[1]) for job, output in pipes]
     try:
-        process.stdin.write(json.dumps([str(stage), str(html)]) + "\n")
-        process.stdin.flush()
-    except BrokenPipeError:  # it ended before its job: its output and exit code say why, as for a failed render
-        pass
+        process = subprocess.Popen(
+            [sys.executable, "-m", "microwork.pipeline.render", "--jobs", str(root),
+             *(f"{job}:{output}" for job, output in theirs)],
+            stdin=subprocess.DEVNULL, stdout=theirs[0][1], stderr=subprocess.STDOUT, pass_fds=[descriptor for pair in theirs for descriptor in pair],
+            env={**os.environ, **({CACHE_VARIABLE: str(cache)} if cache else {})},
+            preexec_fn=functools.partial(start_lowered, os.getpid()))
+    except BaseException:
+        for job, output in pipes:
+            for descriptor in (*job, *output):
+                os.close(descriptor)
+        raise
+    for descriptor in (descriptor for pair in theirs for descriptor in pair):
+        os.close(descriptor)
+    return process, [RenderJob(job[1], output[0], process) for job, output in pipes]
 
 
 class Renderers:
-    """Render processes for the book at ``root``, started ahead (:meth:`start`) or when taken (:meth:`take`); those
-    not taken are ended when the block ends."""
+    """Renders of the book at ``root``, :attr:`count` at a time, started ahead (:meth:`start`) or when taken
+    (:meth:`take`); those not taken are ended when the block ends."""
 
     def __init__(self, root: Path, cache: Path | None, count: int) -> None:
         self.root, self.cache, self.count = root, cache, count
-        self.waiting: list[subprocess.Popen] = []
+        self.waiting: list[RenderJob] = []
+        self.processes: list[subprocess.Popen] = []
 
     def start(self) -> None:
-        """Start :attr:`count` render processes now: they import what they need while the chapters run."""
-        self.waiting += [start_render(self.root, self.cache) for _ in range(self.count)]
+        """Start :attr:`count` renders now: their process imports what they need while the chapters run."""
+        process, jobs = start_renders(self.root, self.cache, self.count)
+        self.processes.append(process)
+        self.waiting += jobs
 
-    def take(self) -> subprocess.Popen:
-        """A render process waiting for its job: one started ahead, or a new one."""
-        return self.waiting.pop(0) if self.waiting else start_render(self.root, self.cache)
+    def take(self) -> RenderJob:
+        """A render waiting for its job: one started ahead, or one of :attr:`count` started now."""
+        if not self.waiting:
+            self.start()
+        return self.waiting.pop(0)
 
     def __enter__(self) -> Renderers:
         return self
 
     def __exit__(self, *exception: object) -> None:
-        for process in self.waiting:
-            process.kill()
-            process.communicate()
+        for job in self.waiting:  # without a job, a render ends at once
+            job.communicate()
         self.waiting.clear()
+        for process in self.processes:
+            process.wait()

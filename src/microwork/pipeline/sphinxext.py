@@ -42,6 +42,7 @@ from microwork.pipeline import typography
 from microwork.pipeline.site_texts import BIBLIOGRAPHY_TEXTS, GENERATED_PAGES, LANGUAGE_NAMES, PAGE_DESCRIPTION, SEARCH_BOX, THEME_TEXTS
 from microwork.pipeline.citations import register_citation_styles
 from microwork.pipeline.pdf_links import add_pdf_line
+from microwork.pipeline.layout import user_cache
 from microwork.pipeline.exercise_links import add_exercise_facts, add_exercise_lines
 from microwork.pipeline.record import add_build_line, remember_record, write_record_files
 from microwork.pipeline.repository import CONFIG, RepositoryError, resolve
@@ -56,8 +57,7 @@ BUNDLE = "vendor/vega-bundle.js"
 
 def bundle_cache() -> Path:
     """Where the generated Vega bundle is kept between builds (it takes a second or two to generate)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "microwork" / f"vega-bundle-vl-convert-{vlc.__version__}.js"
+    return user_cache() / f"vega-bundle-vl-convert-{vlc.__version__}.js"
 
 
 def vega_bundle() -> str:

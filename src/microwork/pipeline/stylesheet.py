@@ -32,7 +32,8 @@ from .lock import file_lock
 
 SITE_STYLESHEET = "_static/microwork-site.css"
 # Set by microwork build for its renders: the folder where the parsed style sheets are kept between builds
-# (:func:`cached_outline`); a plain `jupyter-book build .` parses them each time.
+# (:func:`cached_outline`; the user's cache folder, so that every copy of the book on the machine finds them); a plain
+# `jupyter-book build .` parses them each time.
 CACHE_VARIABLE = "MICROWORK_STYLESHEET_CACHE"
 SOURCES_LINE = "/* Sources, in this order: {sources} */"
 # A word of a page or a script: what could be a class or id name (the same idea as PurgeCSS's default extractor).
@@ -228,7 +229,21 @@ def cached_outline(site: Path, sources: list[str], whole: tuple[str, ...], cache
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps(sheets), encoding="utf-8")
             temporary.replace(path)
+            prune_outlines(cache)
         return sheets
+
+
+KEPT_OUTLINES = 4  # outlines kept in the cache: about a megabyte each
+
+
+def prune_outlines(cache: Path, kept: int = KEPT_OUTLINES) -> None:
+    """Remove all but the ``kept`` newest outlines in ``cache`` (and their locks): a changed style sheet makes a
+    new one, and nothing else removes the old."""
+    outlines = sorted(cache.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in outlines[kept:]:
+        for path in (old, old.with_suffix(".lock")):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
 
 
 def read_outline(path: Path) -> list[dict] | None:
