@@ -347,6 +347,8 @@ def entry_problems(msgid: str, msgstr: str) -> list[str]:
     msgstr = msgstr if LANGUAGE_SPAN[0] in msgid else without_language_spans(msgstr)
     english, french = markup_tokens(msgid), markup_tokens(msgstr)
     for kind in english:
+        if french[kind] == english[kind]:  # most entries: nothing added or dropped
+            continue
         extra, lost = french[kind] - english[kind], english[kind] - french[kind]
         if extra:
             problems.append(f"the translation adds {kind} {counted(extra)} that the English does not have "
