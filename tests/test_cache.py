@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import microwork
+from microwork.analysis import drawing
+from microwork.pipeline import warm
 from microwork.pipeline.cache import sha256_of
 
 pytestmark = pytest.mark.build
@@ -130,6 +132,17 @@ def processes_of(book: Path) -> list[int]:
     return found
 
 
+def helper_sockets(pid: int) -> list[str]:
+    """The sockets of the build's helpers (kernel parent, drawing services) named in the environment of ``pid``."""
+    try:
+        environment = dict(item.split("=", 1) for item in (Path("/proc") / str(pid) / "environ").read_text().split("\0")
+                           if "=" in item)
+    except OSError:
+        return []
+    return [path for variable in (warm.SOCKET_VARIABLE, drawing.SERVICE_VARIABLE)
+            for path in environment.get(variable, "").split(os.pathsep) if path]
+
+
 def test_killing_the_build_leaves_no_worker_or_kernel(book):
     env = {**os.environ, "MICROWORK_ROOT": str(book)}
     build = subprocess.Popen([str(Path(sys.executable).parent / "microwork"), "build", "--force"], cwd=book, env=env,
@@ -139,12 +152,15 @@ def test_killing_the_build_leaves_no_worker_or_kernel(book):
             break
     time.sleep(4)  # kernels are running
     assert len(processes_of(book)) >= 3
+    helper_folders = {Path(path).parent for pid in processes_of(book) for path in helper_sockets(pid)}
+    assert len(helper_folders) >= 2 and all(folder.is_dir() for folder in helper_folders)
     build.send_signal(signal.SIGKILL)
     build.wait()
     deadline = time.time() + 20
     while processes_of(book) and time.time() < deadline:
         time.sleep(0.5)
     assert processes_of(book) == []
+    assert not [folder for folder in helper_folders if folder.exists()]  # the helpers removed their sockets' folders
     result = microwork("build", root=book, check=True)  # the next build is not hindered by the killed one
     assert "Built in" in result.stdout
     assert not list(entry(book, "x").parent.glob("*.running"))

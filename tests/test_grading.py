@@ -116,8 +116,10 @@ def test_the_scores_csv_is_in_the_submissions_language(graded, tmp_path):
 
 
 def check_outputs(notebook: dict) -> list[str]:
-    return ["".join(o.get("text", "")) for c in notebook["cells"] if "check" in c["metadata"].get("tags", [])
-            for o in c["outputs"]]
+    """What each check cell printed, as the student sees it under the cell: the kernel may send one printed line in
+    several stream messages (its text, then its new line, on a busy machine), which Jupyter shows as one text."""
+    return ["".join("".join(o.get("text", "")) for o in c["outputs"]) for c in notebook["cells"]
+            if "check" in c["metadata"].get("tags", [])]
 
 
 def test_a_students_notebook_runs_under_papermill_and_says_not_yet_then_correct(tmp_path, files, sources, repo_root,

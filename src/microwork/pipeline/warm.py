@@ -32,6 +32,7 @@ import functools
 import importlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -81,6 +82,7 @@ def become_kernel(request: dict[str, Any]) -> None:
     returns."""
     code = 1
     try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's (:func:`end_removing_folder`) is not the kernel's
         die_with_parent()
         os.setsid()  # a process group of its own: the manager signals the group, as with a cold kernel
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -132,9 +134,23 @@ def warm_up() -> None:
                                           "A first chart", "count"))
 
 
+def end_removing_folder(path: str) -> None:
+    """In a helper: on SIGTERM (the build stopping it, or dying: :func:`die_with_parent`), remove the folder of its
+    socket ``path``, then end as SIGTERM ends a process. A build that is killed cannot remove that folder itself."""
+    folder = Path(path).parent
+
+    def end(signum: int, frame: Any) -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGTERM, end)
+
+
 def serve(path: str) -> None:
     """The kernel parent: import :data:`PRELOADED`, say ready on stdout, then fork one kernel per request on the
     Unix socket ``path`` (a JSON request, answered with the child's pid) until the build ends."""
+    end_removing_folder(path)
     die_with_parent(signal.SIGTERM)
     # debugpy checks, at import, how Python was started and warns on the build's output; a cold kernel's warning goes
     # to its own log, and the check changes nothing else.
@@ -163,6 +179,7 @@ def serve_drawings(path: str, start_now: bool = True) -> None:
     """The drawing service (:func:`microwork.analysis.drawing.serve`) on the Unix socket ``path``: ready as soon as
     it listens (a drawing asked while vl-convert starts waits for it), ended with the build. Its engine starts at
     once, or at its first drawing unless ``start_now``."""
+    end_removing_folder(path)
     die_with_parent(signal.SIGTERM)
     listener = listening(path)
     say_ready()
