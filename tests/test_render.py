@@ -8,7 +8,7 @@ import yaml
 
 from conftest import ROOT
 from microwork.pipeline import render
-from microwork.pipeline.renderers import NICENESS, Renderers
+from microwork.pipeline.renderers import NICENESS, RenderJob, Renderers
 from microwork.pipeline.build import BOOK_FILES, stage_files
 
 
@@ -67,3 +67,35 @@ def test_killing_a_render_ends_its_process_and_the_other_renders(tmp_path):
         output, _ = taken.communicate()
         assert taken.returncode == -9
     assert renderers.processes[0].returncode == -9
+
+
+class Ended:
+    """A stand-in for the renders' process, already ended with ``code``."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+    def poll(self) -> int:
+        return self.code
+
+
+def finished_job(output: str, code: int = 0) -> RenderJob:
+    """A render job whose render has written ``output`` and ended."""
+    (job_read, job_write), (output_read, output_write) = os.pipe(), os.pipe()
+    os.write(output_write, output.encode())
+    os.close(output_write)
+    os.close(job_read)
+    return RenderJob(job_write, output_read, Ended(code))
+
+
+def test_a_renders_exit_code_is_read_after_its_marker_and_what_follows_is_kept():
+    job = finished_job(f"WARNING: one\n{render.EXIT}1\nException ignored in: <atexit>\n")
+    text, _ = job.communicate()
+    assert job.returncode == 1 and text == "WARNING: one\nException ignored in: <atexit>\n"
+    assert job.communicate() == ("", None)  # asked again: nothing more
+    job = finished_job("Traceback (most recent call last):\nImportError: no sphinx\n", code=3)  # it never forked
+    text, _ = job.communicate()
+    assert job.returncode == 3 and "ImportError: no sphinx" in text and "ended before it forked" in text
+    job = finished_job("", code=0)  # killed, its process still running
+    job.process = Ended(None)  # type: ignore[arg-type]
+    assert job.communicate() == ("", None) and job.returncode == -9

@@ -307,13 +307,13 @@ def render(stages: dict[str, Callable[[], Path]], output: Path, renderers: Rende
         for language, write in stages.items():
             running[language] = renderers.take()
             running[language].send(write(), folders[language])
+        results = {language: (job.communicate()[0], job.returncode) for language, job in running.items()}
     except BaseException:
-        for process in running.values():
-            process.kill()
-            process.communicate()
+        for job in running.values():
+            job.kill()
+            job.communicate()
         shutil.rmtree(output, ignore_errors=True)
         raise
-    results = {language: (process.communicate()[0], process.returncode) for language, process in running.items()}
     failed = {language: text for language, (text, code) in results.items() if code != 0}
     if failed:
         shutil.rmtree(output, ignore_errors=True)  # a failed render leaves nothing behind

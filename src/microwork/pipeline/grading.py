@@ -109,7 +109,7 @@ def submitted_answers(path: Path, answers: list[str], time_limit: float = TIME_L
     receiver, sender = context.Pipe(duplex=False)
     # the child works in a folder of its own, which this process removes once the child has ended (a child killed
     # at its time limit, or right after it answered, cannot remove it): it gets the submission's absolute path
-    with tempfile.TemporaryDirectory(prefix="microwork-grade-") as folder:
+    with tempfile.TemporaryDirectory(prefix="microwork-grade-", ignore_cleanup_errors=True) as folder:
         process = context.Process(target=_child, args=(str(path.resolve()), answers, folder, sender), daemon=True)
         process.start()
         sender.close()

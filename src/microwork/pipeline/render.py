@@ -134,7 +134,9 @@ def run_forked_job(job: int, output: int, descriptors: set[int], parent: int) ->
             os.close(descriptor)
         die_with_parent(signal.SIGKILL, parent)
         code = render_job()
-    except Exception:  # noqa: BLE001 - whatever fails, the build gets its traceback and an exit code
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:  # noqa: BLE001 - whatever fails, the build gets its traceback and an exit code
         traceback.print_exc()
     sys.stderr.flush()
     print(f"{EXIT}{code}", flush=True)

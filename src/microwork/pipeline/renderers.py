@@ -32,11 +32,9 @@ NICENESS = 10
 
 
 def start_lowered(parent: int) -> None:
-    """In the renders' process, before it runs: die with the build ``parent`` (SIGKILL), lower its priority, and
-    lead a process group of its own (its forked renders are in it: :meth:`RenderJob.kill`)."""
+    """In the renders' process, before it runs: die with the build ``parent`` (SIGKILL), and lower its priority."""
     die_with_parent(signal.SIGKILL, parent)
     os.nice(NICENESS)
-    os.setpgid(0, 0)
 
 
 class RenderJob:
@@ -51,27 +49,39 @@ class RenderJob:
 
     def send(self, stage: Path, html: Path) -> None:
         """Render ``stage`` into ``html``."""
+        self.tell(json.dumps([str(stage), str(html)]))
+
+    def tell(self, line: str) -> None:
+        """Write its one line of job (an empty one: render nothing)."""
         try:
-            self.job.write(json.dumps([str(stage), str(html)]) + "\n")
+            self.job.write(line + "\n")
             self.job.close()
         except BrokenPipeError:  # it ended before its job: its output and exit code say why, as for a failed render
             pass
 
     def communicate(self) -> tuple[str, None]:
-        """Its output, once it has ended (without its job it renders nothing); its exit code is then
-        :attr:`returncode` (that of SIGKILL, negative, when it ended without saying)."""
-        with contextlib.suppress(BrokenPipeError):
-            self.job.close()
+        """Its output, once it has ended (without a job it is told to render nothing: a process forked from the build
+        may hold its job's pipe open, so it would never see the end of it); its exit code is then :attr:`returncode`.
+        A render that ended without saying its code was killed, or its process ended before forking it: the code is
+        then that process's, or that of SIGKILL."""
+        if self.output.closed:  # asked before
+            return "", None
+        if not self.job.closed:
+            self.tell("")
         text = self.output.read()
         self.output.close()
-        body, ended, code = text.rpartition(EXIT)
-        self.returncode = int(code) if ended and code.strip().lstrip("-").isdigit() else -signal.SIGKILL
-        return (body if ended else text), None
+        body, ended, after = text.partition(EXIT)
+        code, _, later = after.partition("\n")
+        if ended and code.strip().lstrip("-").isdigit():
+            self.returncode = int(code)
+            return body + later, None  # what the interpreter said as it ended (atexit, the sitemap's manager) is kept
+        self.returncode = self.process.poll() or -signal.SIGKILL
+        return text + ("\n(the render process ended before it forked the renders)" if self.process.poll() else ""), None
 
     def kill(self) -> None:
-        """End it at once, with the other renders of its process."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        """End it at once: its process is killed, and the renders it forked die with it."""
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
 
 
 def start_renders(root: Path, cache: Path | None, count: int) -> tuple[subprocess.Popen, list[RenderJob]]:
@@ -121,8 +131,13 @@ class Renderers:
     def __enter__(self) -> Renderers:
         return self
 
-    def __exit__(self, *exception: object) -> None:
-        for job in self.waiting:  # without a job, a render ends at once
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        """End the renders not taken: told to render nothing, or, when the block ends by an exception (a chapter that
+        failed, Ctrl-C), killed with their process at once."""
+        if kind is not None:
+            for process in self.processes:
+                process.kill()
+        for job in self.waiting:
             job.communicate()
         self.waiting.clear()
         for process in self.processes:

@@ -215,6 +215,8 @@ def cached_outline(site: Path, sources: list[str], whole: tuple[str, ...], cache
         return sources_outline(site, sources, whole)
     path = cache / f"{outline_key(site, sources, whole)}.json"
     if (sheets := read_outline(path)) is not None:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: the last to be pruned (:func:`prune_outlines`)
         return sheets
     with contextlib.ExitStack() as held:
         try:
@@ -229,18 +231,22 @@ def cached_outline(site: Path, sources: list[str], whole: tuple[str, ...], cache
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps(sheets), encoding="utf-8")
             temporary.replace(path)
-            prune_outlines(cache)
+            prune_outlines(cache, path)
         return sheets
 
 
 KEPT_OUTLINES = 4  # outlines kept in the cache: about a megabyte each
 
 
-def prune_outlines(cache: Path, kept: int = KEPT_OUTLINES) -> None:
-    """Remove all but the ``kept`` newest outlines in ``cache`` (and their locks): a changed style sheet makes a
-    new one, and nothing else removes the old."""
-    outlines = sorted(cache.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
-    for old in outlines[kept:]:
+def prune_outlines(cache: Path, made: Path, kept: int = KEPT_OUTLINES) -> None:
+    """Remove all but the ``kept`` outlines in ``cache`` used last (and their locks), never the one just ``made``: a
+    changed style sheet makes a new one, and nothing else removes the old."""
+    others = [path for path in cache.glob("*.json") if path != made]
+    with_times = []
+    for path in others:
+        with contextlib.suppress(FileNotFoundError):  # pruned by another render meanwhile
+            with_times.append((path.stat().st_mtime_ns, path))
+    for _, old in sorted(with_times, reverse=True)[kept - 1:]:
         for path in (old, old.with_suffix(".lock")):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()

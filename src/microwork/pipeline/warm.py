@@ -83,6 +83,7 @@ def become_kernel(request: dict[str, Any]) -> None:
     code = 1
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's (:func:`end_removing_folder`) is not the kernel's
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # blocked by the parent while it forked
         die_with_parent()
         os.setsid()  # a process group of its own: the manager signals the group, as with a cold kernel
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -165,11 +166,15 @@ def serve(path: str) -> None:
         with connection:
             try:
                 request = json.loads(receive(connection))
-                pid = os.fork()
-                if pid == 0:
-                    listener.close()
-                    connection.close()
-                    become_kernel(request)
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # until the kernel has its own handler
+                try:
+                    pid = os.fork()
+                    if pid == 0:
+                        listener.close()
+                        connection.close()
+                        become_kernel(request)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
                 connection.sendall(json.dumps({"pid": pid}).encode())
             except Exception:  # one request that fails (a worker gone, no memory to fork) ends only itself: its
                 traceback.print_exc()  # manager starts that kernel cold, and the other kernels run on
